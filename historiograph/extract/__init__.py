@@ -1,0 +1,42 @@
+"""Extractors: spaCy pipeline components that read one parse and write Doc extensions.
+
+Every component is registered with ``@Language.factory`` and exposed through the
+``spacy_factories`` entry point, so ``nlp.add_pipe("historiograph_quotes")`` works in any
+pipeline. What the parse stage puts on the Doc before the components run:
+
+    doc._.doc_id            the document's id
+    doc._.publication_date  ISO date string or None (anchor for relative times)
+    doc._.header            the review header: {"title", "reviewed": [{"title", "lines"}]}
+
+What the components write (lists of ``historiograph.model`` objects):
+
+    doc._.entities  doc._.works  doc._.quotes  doc._.times  doc._.claims
+"""
+from spacy.tokens import Doc
+
+from ..model import ANNOTATION_FIELDS
+
+# The components in the order they run; each reads what the ones before it wrote.
+PIPELINE: list[str] = []
+
+
+def register_extensions() -> None:
+    """Declare the Doc extensions once; safe to call again (spaCy keeps them per process)."""
+    for name, default in (("doc_id", None), ("publication_date", None), ("header", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name in ANNOTATION_FIELDS:
+        if not Doc.has_extension(name):
+            # None, not []: a default list would be one list shared by every Doc
+            Doc.set_extension(name, default=None)
+
+
+register_extensions()
+
+
+def annotations(doc: Doc, name: str) -> list:
+    """What a component wrote to ``doc._.<name>``, or an empty list when it did not run."""
+    return getattr(doc._, name) or []
+
+# Importing the component modules registers their factories (``spacy_factories`` does the same
+# for spaCy users who never import historiograph). Each module appends its name to PIPELINE.
