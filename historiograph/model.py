@@ -45,6 +45,8 @@ class Paragraph:
     text: str
     start: int
     end: int
+    markup: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "i"), relative
+    quoted: bool = False  # a block quotation (<blockquote>, or indented in plain text)
 
 
 @dataclass
@@ -152,6 +154,8 @@ class Document:
     sources: list[dict] = field(default_factory=list)  # [{"path", "sha256"}]
     provenance: list[Provenance] = field(default_factory=list)
     header: dict = field(default_factory=dict)
+    # Layout the source gave: [{"start", "end", "tag"}], tag "i" (italics) or "blockquote"
+    markup: list[dict] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     times: list[TimeExpr] = field(default_factory=list)

@@ -41,6 +41,8 @@ def make_doc(nlp: Language, document: Document) -> Doc:
     doc._.doc_id = document.id
     doc._.publication_date = document.date
     doc._.header = document.header or {}
+    doc._.author = document.author
+    doc._.markup = document.markup
     return doc
 
 

@@ -7,6 +7,9 @@ pipeline. What the parse stage puts on the Doc before the components run:
     doc._.doc_id            the document's id
     doc._.publication_date  ISO date string or None (anchor for relative times)
     doc._.header            the review header: {"title", "reviewed": [{"title", "lines"}]}
+    doc._.author            the document's author (the writer) or None
+    doc._.markup            layout from the source: [{"start", "end", "tag"}], tag "i" or
+                            "blockquote" (char offsets into doc.text)
 
 What the components write (lists of ``historiograph.model`` objects):
 
@@ -22,7 +25,8 @@ PIPELINE: list[str] = []
 
 def register_extensions() -> None:
     """Declare the Doc extensions once; safe to call again (spaCy keeps them per process)."""
-    for name, default in (("doc_id", None), ("publication_date", None), ("header", None)):
+    for name, default in (("doc_id", None), ("publication_date", None), ("header", None),
+                          ("author", None), ("markup", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in ANNOTATION_FIELDS:

@@ -1,0 +1,50 @@
+"""Web archives in: each HTML response record of a WARC becomes a Source with its URL and
+capture date. A damaged record is reported and skipped; the rest of the archive is still read."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from .read import ReadError, Read, decode_source
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path) -> Iterator[Read]:
+    try:
+        with open(path, "rb") as stream:
+            yield from _records(path, ArchiveIterator(stream))
+    except (OSError, ArchiveLoadFailed) as error:
+        yield ReadError(str(path), f"cannot read WARC: {error}")
+
+
+def _records(path: Path, records) -> Iterator[Read]:
+    index = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as error:  # warcio raises assorted errors on a torn record
+            yield ReadError(f"{path}#{index}", f"damaged WARC record ({error}); the rest of the archive is skipped")
+            return
+        index += 1
+        if record.rec_type != "response" or not _is_html(record):
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        where = f"{path}#{url}"
+        try:
+            data = record.content_stream().read()
+        except Exception as error:  # a truncated or badly encoded payload
+            yield ReadError(where, f"damaged WARC record ({error})")
+            continue
+        captured = (record.rec_headers.get_header("WARC-Date") or "")[:10] or None
+        yield decode_source(where, data, "text/html", url=url, captured=captured)
+
+
+def _is_html(record) -> bool:
+    content_type = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+    return content_type.split(";")[0].strip().lower() in HTML_TYPES
