@@ -19,6 +19,7 @@ QUOTE_KINDS = ("quotation", "scare", "title")
 STANCES = ("agrees", "disagrees", "neutral")
 # The lists a Document carries, in the order the extractors fill them (and the JSONL shows them).
 ANNOTATION_FIELDS = ("entities", "quotes", "times", "works", "claims")
+JSONL_ORDER = ("id", "title", "date", "author", "sources", "text", "provenance", "header", "markup")
 
 
 @dataclass
@@ -163,7 +164,9 @@ class Document:
     claims: list[Claim] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSONL object (docs/jsonl.md): metadata first, then text, then annotations."""
+        data = asdict(self)
+        return {key: data.pop(key) for key in JSONL_ORDER} | data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":

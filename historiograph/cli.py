@@ -1,0 +1,140 @@
+"""The command line: a thin Click shell over the library's functions."""
+from __future__ import annotations
+
+import sys
+from datetime import date as Date
+from pathlib import Path
+from typing import Optional
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from . import __version__
+from .parse import DEFAULT_MODEL, ModelNotFound
+from .pipeline import Report, Settings, run
+from .store import Store, sqlite_url
+
+console = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    """A user's error: one line, no traceback, exit code 1."""
+    click.echo(f"historiograph: error: {message}", err=True)
+    sys.exit(1)
+
+
+def open_store(url: str) -> Store:
+    try:
+        return Store(url)
+    except (ArgumentError, OperationalError) as error:
+        fail(f"cannot open database {url!r}: {str(error).splitlines()[0]}")
+    except ModuleNotFoundError as error:
+        fail(f"cannot open database {url!r}: driver not installed ({error.name})")
+
+
+def validate_date(ctx, param, value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return Date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+@click.group()
+@click.version_option(__version__, prog_name="historiograph")
+def cli() -> None:
+    """Who said what, when, in which work, on what evidence: a ledger of a corpus."""
+
+
+@cli.command(name="run")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Directory for historiograph.db and documents.jsonl.")
+@click.option("--db", "db_url", help="SQLAlchemy database URL (default: OUT/historiograph.db).")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy pipeline.")
+@click.option("--date", callback=validate_date, help="Publication date (YYYY-MM-DD) for every document.")
+@click.option("--merge-threshold", type=click.FloatRange(0.05, 1.0), default=Settings.merge_threshold,
+              show_default=True, help="Share of a copy's shingles another must contain to be the same article.")
+def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold) -> None:
+    """Read PATHS (files or directories), merge copies, extract, store and write JSONL."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot create {out_dir}: {error.strerror or error}")
+    store = open_store(db_url or sqlite_url(out_dir / "historiograph.db"))
+    settings = Settings(model=model, date=date, merge_threshold=merge_threshold)
+    jsonl_path = out_dir / "documents.jsonl"
+    with jsonl_path.open("w", encoding="utf-8") as jsonl, progress_bar() as bar:
+        task = bar.add_task("extracting", total=None)
+        try:
+            report = run(paths, store, jsonl, settings, lambda stage, done, total: bar.update(task, completed=done, total=total))
+        except ModelNotFound as error:
+            fail(str(error))
+    for error in report.errors:
+        click.echo(f"historiograph: error: {error}", err=True)
+    print_summary(report, store.url, jsonl_path)
+    sys.exit(1 if report.errors else 0)
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def print_summary(report: Report, db_url: str, jsonl_path: Path) -> None:
+    table = Table(title="historiograph run", show_header=False)
+    for label, value in (
+        ("files read", report.files_read),
+        ("documents", report.documents),
+        ("copies merged", report.copies_merged),
+        ("residue lines dropped", report.residue_dropped),
+        ("errors", len(report.errors)),
+        ("database", db_url),
+        ("JSONL", str(jsonl_path)),
+    ):
+        table.add_row(label, str(value))
+    Console().print(table)
+
+
+@cli.command(name="export")
+@click.option("--db", "db_url", default=sqlite_url(Path("out/historiograph.db")), show_default=True,
+              help="SQLAlchemy database URL.")
+@click.option("--format", "format_name", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: standard output).")
+def export_command(db_url, format_name, output: Optional[Path]) -> None:
+    """Write the stored documents in an exchange format."""
+    from .export.jsonl import write_jsonl
+
+    store = open_store(db_url)
+    if output is None:
+        write_jsonl(store.documents(), sys.stdout)
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        count = write_jsonl(store.documents(), stream)
+    click.echo(f"{count} documents written to {output}", err=True)
+
+
+@cli.command(name="evaluate")
+@click.argument("gold", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("predictions", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy pipeline.")
+def evaluate_command(gold: Path, predictions: Optional[Path], model: str) -> None:
+    """Score extraction against GOLD (a directory of texts and gold.jsonl).
+
+    Runs the pipeline on GOLD's texts, or reads PREDICTIONS (a documents.jsonl) instead.
+    """
+    from .evaluate import GoldError, evaluate, render
+
+    try:
+        rows = evaluate(gold, predictions, Settings(model=model))
+    except (GoldError, ModelNotFound) as error:
+        fail(str(error))
+    Console().print(render(rows, str(gold)))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,1 @@
+"""Export stage: stored Documents out in the formats other tools read."""

@@ -1,0 +1,190 @@
+"""Merge stage: many cleaned copies -> one Document per article, each part from its best copy.
+
+Copies are found with MinHash LSH over word shingles. Scraped copies are often cut short, so
+the test is containment (how much of the shorter copy lies inside the longer one, datasketch's
+LSH Ensemble), not symmetric Jaccard, which a cut copy would fail. A candidate pair is then
+confirmed by aligning paragraphs with rapidfuzz. Each aligned paragraph is taken from the copy
+that has it whole; provenance records which copy and which range every paragraph came from.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from datasketch import MinHash, MinHashLSHEnsemble
+from rapidfuzz import fuzz
+
+from .model import Cleaned, Document, Paragraph, Provenance
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+# Share of the shorter copy's shingles that must lie in the longer one. Two articles on the
+# same subject share names and phrases but hardly any five-word runs; copies share most.
+CONTAINMENT_THRESHOLD = 0.6
+# Share of the shorter copy's text that must align paragraph by paragraph to confirm a pair.
+ALIGNED_SHARE = 0.6
+# rapidfuzz scores (0-100) at which two paragraphs are the same paragraph: ratio for whole
+# paragraphs, partial_ratio when one copy's paragraph is cut short.
+SAME_PARAGRAPH = 90
+PARTIAL_MIN_CHARS = 40
+WORD = re.compile(r"\w+")
+# A paragraph cut off by the scraper ends with an ellipsis (or a dangling dash).
+TRUNCATED_END = re.compile(r"(\s…|\s?\.\.\.|[—–-])\s*$")
+OPEN_QUOTES = "“‘«\""
+CLOSE_QUOTES = "”’»\""
+SEPARATOR = "\n\n"
+
+
+@dataclass
+class Group:
+    copies: list[Cleaned]
+
+
+def shingles(cleaned: Cleaned) -> set[str]:
+    words = WORD.findall(" ".join(p.text for p in cleaned.paragraphs).lower())
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def minhash(items: set[str]) -> MinHash:
+    signature = MinHash(num_perm=NUM_PERM)
+    signature.update_batch([item.encode("utf-8") for item in items])
+    return signature
+
+
+def group_copies(copies: list[Cleaned], threshold: float = CONTAINMENT_THRESHOLD) -> list[Group]:
+    """The copies grouped by article; a copy with no other copy is a group of one."""
+    if len(copies) < 2:
+        return [Group([c]) for c in copies]
+    sets = [shingles(c) for c in copies]
+    signatures = [minhash(s) for s in sets]
+    index = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=8)
+    index.index((i, signatures[i], len(sets[i])) for i in range(len(copies)))
+    parent = list(range(len(copies)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(copies)):
+        for j in index.query(signatures[i], len(sets[i])):
+            if j != i and root(i) != root(j) and same_article(copies[i], copies[j], sets[i], sets[j], threshold):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Cleaned]] = {}
+    for i, copy in enumerate(copies):
+        groups.setdefault(root(i), []).append(copy)
+    return [Group(members) for members in groups.values()]
+
+
+def same_article(a: Cleaned, b: Cleaned, set_a: set[str], set_b: set[str], threshold: float) -> bool:
+    """LSH candidates confirmed: exact containment, then paragraphs that really align."""
+    small, large = (set_a, set_b) if len(set_a) <= len(set_b) else (set_b, set_a)
+    if len(small & large) < threshold * len(small):
+        return False
+    short, long_ = (a, b) if len(set_a) <= len(set_b) else (b, a)
+    aligned = align(long_.paragraphs, short.paragraphs)
+    matched = sum(len(short.paragraphs[j].text) for j in aligned.values())
+    return matched >= ALIGNED_SHARE * sum(len(p.text) for p in short.paragraphs)
+
+
+def same_paragraph(a: str, b: str) -> bool:
+    if fuzz.ratio(a, b) >= SAME_PARAGRAPH:
+        return True
+    shorter = min(len(a), len(b))
+    return shorter >= PARTIAL_MIN_CHARS and fuzz.partial_ratio(a, b) >= SAME_PARAGRAPH
+
+
+def align(base: list[Paragraph], other: list[Paragraph]) -> dict[int, int]:
+    """Order-keeping alignment: base paragraph index -> other paragraph index."""
+    pairs: dict[int, int] = {}
+    next_base = 0
+    for j, paragraph in enumerate(other):
+        for i in range(next_base, len(base)):
+            if same_paragraph(base[i].text, paragraph.text):
+                pairs[i] = j
+                next_base = i + 1
+                break
+    return pairs
+
+
+def paragraph_quality(paragraph: Paragraph) -> tuple:
+    """Higher is better: whole (not cut with '…'), opening quote not lost, then longer."""
+    text = paragraph.text
+    return (not TRUNCATED_END.search(text), not lost_opening_quote(text), len(text))
+
+
+def lost_opening_quote(text: str) -> bool:
+    """A closing curly mark before any opening one: the paragraph lost its first character."""
+    for char in text:
+        if char in "“«":
+            return False
+        if char in "”»":
+            return True
+    return False
+
+
+def merged_paragraphs(copies: list[Cleaned]) -> list[tuple[Paragraph, Cleaned]]:
+    """Every paragraph of every copy, aligned, each from the copy that has it best."""
+    ordered = sorted(copies, key=lambda c: -sum(len(p.text) for p in c.paragraphs))
+    slots: list[list[tuple[Paragraph, Cleaned]]] = [[(p, ordered[0])] for p in ordered[0].paragraphs]
+    for copy in ordered[1:]:
+        pairs = align([slot[0][0] for slot in slots], copy.paragraphs)
+        placed = {j: i for i, j in pairs.items()}
+        offset = 0
+        for j, paragraph in enumerate(copy.paragraphs):
+            if j in placed:
+                slots[placed[j] + offset].append((paragraph, copy))
+            else:  # a paragraph only this copy has: after the last one it shares
+                before = max((i for jj, i in placed.items() if jj < j), default=-1)
+                slots.insert(before + offset + 1, [(paragraph, copy)])
+                offset += 1
+    return [max(slot, key=lambda pc: paragraph_quality(pc[0])) for slot in slots]
+
+
+def best_header(copies: list[Cleaned]) -> dict:
+    return max((c.header for c in copies), key=lambda h: (len(h.get("reviewed", [])), bool(h.get("title"))))
+
+
+def first_value(values: Iterable[Optional[str]]) -> Optional[str]:
+    return next((v for v in values if v), None)
+
+
+def build_document(group: Group) -> Document:
+    chosen = merged_paragraphs(group.copies) if len(group.copies) > 1 else [
+        (p, group.copies[0]) for p in group.copies[0].paragraphs
+    ]
+    parts, provenance, markup, position = [], [], [], 0
+    for paragraph, copy in chosen:
+        if parts:
+            position += len(SEPARATOR)
+        end = position + len(paragraph.text)
+        parts.append(paragraph.text)
+        provenance.append(Provenance(position, end, copy.source.path, paragraph.start, paragraph.end))
+        markup.extend({"start": position + s, "end": position + e, "tag": tag} for s, e, tag in paragraph.markup)
+        if paragraph.quoted:
+            markup.append({"start": position, "end": end, "tag": "blockquote"})
+        position = end
+    text = SEPARATOR.join(parts)
+    header = best_header(group.copies)
+    return Document(
+        id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        text=text,
+        title=first_value([header.get("title")] + [c.title for c in group.copies]),
+        date=first_value(c.date for c in group.copies if c.date and c.date != c.source.captured)
+        or first_value(c.date for c in group.copies),
+        author=first_value(c.author for c in group.copies),
+        sources=[c.source.ref() for c in group.copies],
+        provenance=provenance,
+        header=header,
+        markup=markup,
+    )
+
+
+def merge_copies(copies: list[Cleaned], threshold: float = CONTAINMENT_THRESHOLD) -> list[Document]:
+    """One Document per article in the corpus."""
+    return [build_document(group) for group in group_copies(copies, threshold)]

@@ -1,0 +1,120 @@
+"""The stages composed: read -> clean -> merge -> parse/extract -> store and JSONL.
+
+``process_paths`` gives annotated Documents to a Python user (and to ``evaluate``); ``run`` is
+what ``historiograph run`` does. A bad file is recorded in the report and skipped; nothing a
+user's file holds stops the run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, TextIO
+
+from .clean import CleanError, clean_source, repeated_lines
+from .export.jsonl import document_json
+from .merge import CONTAINMENT_THRESHOLD, merge_copies
+from .model import Cleaned, Document, Source
+from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
+from .read import MAX_BYTES, ReadError, corpus_files, read_path
+from .store import Store
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class Settings:
+    model: str = DEFAULT_MODEL
+    date: Optional[str] = None  # overrides every document's publication date
+    merge_threshold: float = CONTAINMENT_THRESHOLD
+    batch_size: int = BATCH_SIZE
+    max_bytes: int = MAX_BYTES
+
+
+@dataclass
+class Report:
+    files_read: int = 0
+    sources: int = 0
+    documents: int = 0
+    copies_merged: int = 0  # sources that were one of several copies of a document
+    residue_dropped: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+
+
+def read_corpus(paths: Iterable[str | Path], settings: Settings, report: Report) -> list[Source]:
+    sources = []
+    for item in corpus_files(paths):
+        if isinstance(item, ReadError):
+            report.errors.append(item)
+            continue
+        report.files_read += 1
+        for read in read_path(item, settings.max_bytes):
+            if isinstance(read, ReadError):
+                report.errors.append(read)
+            else:
+                sources.append(read)
+    report.sources = len(sources)
+    return sources
+
+
+def clean_corpus(sources: list[Source], report: Report) -> list[Cleaned]:
+    repeated = repeated_lines(sources)
+    cleaned = []
+    for source in sources:
+        try:
+            copy = clean_source(source, repeated)
+        except CleanError as error:
+            report.errors.append(ReadError(source.path, str(error)))
+            continue
+        report.residue_dropped += copy.residue_dropped
+        cleaned.append(copy)
+    return cleaned
+
+
+def prepare_documents(paths: Iterable[str | Path], settings: Settings, report: Report) -> tuple[list[Source], list[Document]]:
+    """Read, clean and merge: the sources read and the Documents of a corpus, not yet parsed."""
+    sources = read_corpus(paths, settings, report)
+    cleaned = clean_corpus(sources, report)
+    documents = merge_copies(cleaned, settings.merge_threshold)
+    for document in documents:
+        if settings.date:
+            document.date = settings.date
+        if len(document.sources) > 1:
+            report.copies_merged += len(document.sources)
+    report.documents = len(documents)
+    return sources, documents
+
+
+def extract(documents: list[Document], settings: Settings, nlp=None) -> Iterator[Document]:
+    """Each document parsed once and annotated by every extractor."""
+    nlp = nlp or load_pipeline(settings.model)
+    longest = max((len(d.text) for d in documents), default=0)
+    nlp.max_length = max(nlp.max_length, longest + 1)
+    for document, doc in parse_documents(nlp, documents, settings.batch_size):
+        yield annotate(document, doc)
+
+
+def process_paths(paths: Iterable[str | Path], settings: Optional[Settings] = None, nlp=None) -> tuple[list[Document], Report]:
+    settings = settings or Settings()
+    report = Report()
+    _, documents = prepare_documents(paths, settings, report)
+    return list(extract(documents, settings, nlp)), report
+
+
+def run(
+    paths: Iterable[str | Path],
+    store: Store,
+    jsonl: TextIO,
+    settings: Optional[Settings] = None,
+    progress: Optional[Progress] = None,
+) -> Report:
+    """The main job: every document of the corpus stored and written as JSONL."""
+    settings = settings or Settings()
+    report = Report()
+    sources, documents = prepare_documents(paths, settings, report)
+    store.save_sources(sources)
+    for done, document in enumerate(extract(documents, settings), start=1):
+        store.save(document)
+        jsonl.write(document_json(document) + "\n")
+        if progress:
+            progress("extract", done, len(documents))
+    return report
