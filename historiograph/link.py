@@ -1,0 +1,604 @@
+"""Link stage: the same quotation, claim or dated event across documents, traced to its source.
+
+Every quotation, claim and dated event of every Document becomes an ``Attestation``. A
+``LinkIndex`` clusters them incrementally: each new attestation is hashed into MinHash
+signatures of overlapping word windows, the MinHash LSH index proposes candidates, and
+rapidfuzz confirms them; confirmed pairs are joined with a union-find. Nothing already
+indexed is rehashed or compared again when documents are added, so linking N attestations
+costs about N queries, not N² comparisons.
+
+``summarise`` then reads one cluster: its attestations, the earliest one, conflicting
+attributions, conflicting dates and the drift of each wording from the earliest.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
+
+from .model import Document
+
+# 128 permutations keep the LSH recall near 0.9 at Jaccard 0.5 (32 bands of 4 rows); fewer
+# bands miss short quotations with one word changed.
+NUM_PERM = 128
+# LSH only proposes candidates (rapidfuzz decides), so the threshold is set low to favour
+# recall: a 3-word window with one word changed still has Jaccard 0.5.
+LSH_THRESHOLD = 0.4
+# Windows of content words, overlapping by half: any fragment of up to WINDOW_WORDS -
+# WINDOW_STRIDE + 1 words lies whole inside one window of its source, so a trimmed quotation
+# still shares a near-identical window with the full one (plain Jaccard would dilute it).
+WINDOW_WORDS = 6
+WINDOW_STRIDE = 3
+# A quotation of fewer content words ("a great man") is a phrase anyone can repeat.
+MIN_CONTENT_WORDS = 2
+
+# rapidfuzz scores (0-100) on normalised text:
+# one changed word in a 12-word quotation scores about 88; two unrelated lines score below 60.
+NEAR_EXACT_RATIO = 85
+# a fragment quoted whole (trimmed at either end) scores 100; 90 allows one changed word.
+FRAGMENT_PARTIAL_RATIO = 90
+# below this many words, a partial match is a common phrase, not a quoted fragment.
+MIN_FRAGMENT_WORDS = 4
+# claims are restated more freely than quotations: the same proposition, other words
+# around it (token_set_ratio is 100 when one claim's words contain the other's).
+CLAIM_TOKEN_SET_RATIO = 80
+# A variant translation shares few words with the other version but the same speaker and
+# the same surroundings: context words overlap at least this much (overlap coefficient)...
+VARIANT_CONTEXT_OVERLAP = 0.3
+# ...and the two versions still share a share of their content words (Jaccard).
+VARIANT_WORD_JACCARD = 0.2
+# Characters either side of a quotation read as its context, and searched for a cited work.
+CONTEXT_CHARS = 240
+# Two event phrases name the same event when most words of the shorter one recur in the
+# longer one (overlap coefficient), and at least two of them.
+EVENT_MIN_OVERLAP = 0.6
+EVENT_MIN_SHARED = 2
+# Words of an event phrase read on either side of the date, within its sentence.
+EVENT_WINDOW_WORDS = 6
+# A word shared by this many event phrases says nothing about which event they name; it is
+# not used to find candidates (keeps the inverted index sub-quadratic).
+EVENT_MAX_POSTINGS = 200
+
+# Why folded: copies of a quotation differ in curly quotes, ellipses, bracketed elisions
+# ("[...]", "[T]he") and punctuation, none of which changes the words quoted.
+# Apostrophes and square brackets are removed without a space: "don't", "[T]he" stay one word
+# ("[...]" still folds away, its dots being punctuation).
+GLUED = re.compile(r"[’'`ʼ\[\]]")
+NON_WORD = re.compile(r"[^\w\s]+|_")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s")
+# Function words carry no evidence that two texts quote the same line: left out of the
+# MinHash sets (but kept for the rapidfuzz confirmation, which reads word order).
+STOPWORDS = frozenset(
+    """a an the and or but nor so yet of in on at to for from by with as into onto upon
+    about over under than then that this these those there here it its is are was were be
+    been being am do does did done have has had having i me my we us our you your he him his
+    she her hers they them their not no if when which who whom whose what where why how all
+    any each every some such only own same too very can could will would shall should may
+    might must one also just more most other out up down off again once""".split()
+)
+MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# Titles a writer puts before a name, or leaves off: not part of who the speaker is.
+HONORIFICS = frozenset("mr mrs ms miss dr sir lord lady dame professor prof rev saint st".split())
+
+QUOTATION, CLAIM, EVENT = "quotation", "claim", "event"
+CLUSTER_PREFIX = {QUOTATION: "Q", CLAIM: "C", EVENT: "E"}
+# How two attestations were joined, strongest first.
+MATCHES = ("exact", "near_exact", "fragment", "overlap", "variant_translation")
+_TEMPLATE = MinHash(num_perm=NUM_PERM)
+
+
+@dataclass
+class Attestation:
+    """One appearance of a quotation, claim or dated event in one document."""
+
+    document_id: str
+    item_id: str  # the quote's, claim's id, or "t<n>" for the n-th time expression
+    kind: str  # QUOTATION, CLAIM or EVENT
+    text: str  # the words quoted or claimed; for an event, the phrase around the date
+    document_date: Optional[str] = None
+    speaker_name: Optional[str] = None  # the speaker named there (holder, for a claim)
+    work_title: Optional[str] = None  # the work cited, if any
+    work_year: Optional[int] = None
+    value: Optional[str] = None  # EDTF date of an event
+    context: str = ""  # content words around it, for variant translations
+
+    @property
+    def key(self) -> str:
+        return f"{self.document_id}#{self.item_id}"
+
+
+@dataclass
+class Cluster:
+    id: str
+    kind: str
+    attestations: list[Attestation]
+    matches: list[Optional[str]]  # per attestation, the strongest match that joined it
+    earliest: int = 0  # index into attestations
+    conflicts: list[dict] = field(default_factory=list)
+    drift: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        rows = []
+        for index, (att, match) in enumerate(zip(self.attestations, self.matches)):
+            row = {"key": att.key, **{k: v for k, v in vars(att).items() if k != "context"}}
+            row["match"] = "earliest" if index == self.earliest else match
+            row["variant_translation"] = match == "variant_translation" and index != self.earliest
+            rows.append(row)
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "earliest": self.attestations[self.earliest].key,
+            "attestations": rows,
+            "conflicts": self.conflicts,
+            "drift": self.drift,
+        }
+
+
+# -- text ---------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Lowercase words only: quotes, ellipses, brackets and punctuation folded away."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = NON_WORD.sub(" ", GLUED.sub("", text))
+    return " ".join(text.split())
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in normalise(text).split() if w not in STOPWORDS]
+
+
+def windows(words: list[str]) -> list[list[str]]:
+    """Overlapping windows of WINDOW_WORDS words, the last one flush with the end."""
+    if len(words) <= WINDOW_WORDS:
+        return [words]
+    starts = list(range(0, len(words) - WINDOW_WORDS + 1, WINDOW_STRIDE))
+    if starts[-1] != len(words) - WINDOW_WORDS:
+        starts.append(len(words) - WINDOW_WORDS)
+    return [words[s : s + WINDOW_WORDS] for s in starts]
+
+
+def signature(words: list[str]) -> np.ndarray:
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    minhash.update_batch([w.encode("utf-8") for w in set(words)])
+    return minhash.hashvalues
+
+
+def as_minhash(hashvalues: np.ndarray) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, hashvalues=hashvalues, scheme=_TEMPLATE.scheme)
+
+
+def name_parts(name: Optional[str]) -> list[str]:
+    return [w for w in normalise(name or "").split() if w not in HONORIFICS]
+
+
+def same_person(a: Optional[str], b: Optional[str]) -> bool:
+    """Same surname, and first names that agree where both are given ("A. Vance" = "Vance")."""
+    first, second = name_parts(a), name_parts(b)
+    if not first or not second or first[-1] != second[-1]:
+        return False
+    if len(first) == 1 or len(second) == 1:
+        return True
+    return first[0][0] == second[0][0] and (min(len(first[0]), len(second[0])) == 1 or first[0] == second[0])
+
+
+def overlap_coefficient(a: set, b: set) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# -- documents -> attestations ------------------------------------------------------------
+
+
+def attestations_of(document: Document) -> list[Attestation]:
+    """The quotations, claims and dated events of one document worth linking."""
+    found = []
+    for quote in document.quotes:
+        if quote.kind == QUOTATION and len(content_words(quote.text)) >= MIN_CONTENT_WORDS:
+            found.append(_attestation(document, quote.id, QUOTATION, quote.text, quote.start, quote.end, quote.speaker_name))
+    for claim in document.claims:
+        if len(content_words(claim.text)) >= MIN_CONTENT_WORDS:
+            found.append(_attestation(document, claim.id, CLAIM, claim.text, claim.start, claim.end, claim.holder_name))
+    for number, time in enumerate(document.times, 1):
+        phrase = event_phrase(document.text, time.start, time.end)
+        if not time.in_title and len(content_words(phrase)) >= EVENT_MIN_SHARED:
+            att = _attestation(document, f"t{number}", EVENT, phrase, time.start, time.end, None)
+            att.value = time.value
+            found.append(att)
+    return found
+
+
+def _attestation(document, item_id, kind, text, start, end, speaker) -> Attestation:
+    work = cited_work(document, start, end, speaker)
+    around = document.text[max(0, start - CONTEXT_CHARS) : start] + " " + document.text[end : end + CONTEXT_CHARS]
+    own = set(content_words(text)) | set(name_parts(speaker))
+    context = [w for w in content_words(around) if w not in own and not w.isdigit()]
+    return Attestation(
+        document_id=document.id,
+        item_id=item_id,
+        kind=kind,
+        text=text,
+        document_date=document.date,
+        speaker_name=speaker,
+        work_title=work.title if work else None,
+        work_year=work.year if work else None,
+        context=" ".join(dict.fromkeys(context)),
+    )
+
+
+def cited_work(document: Document, start: int, end: int, speaker: Optional[str]):
+    """The work named nearest the quotation, else the reviewed work its speaker wrote."""
+    nearest, distance = None, CONTEXT_CHARS + 1
+    for work in document.works:
+        for mention in work.mentions:
+            gap = max(mention.start - end, start - mention.end, 0)
+            if gap < distance:
+                nearest, distance = work, gap
+    if nearest is not None:
+        return nearest
+    for work in document.works:
+        if work.reviewed and any(same_person(speaker, author) for author in work.authors):
+            return work
+    return None
+
+
+def event_phrase(text: str, start: int, end: int) -> str:
+    """The words around a date within its sentence: what happened then."""
+    sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    match = SENTENCE_END.search(text, end)
+    sentence_end = match.start() if match else len(text)
+    before = text[sentence_start:start].split()[-EVENT_WINDOW_WORDS:]
+    after = text[end:sentence_end].split()[:EVENT_WINDOW_WORDS]
+    return " ".join(before + ["…"] + after)
+
+
+def event_words(phrase: str) -> set[str]:
+    return {w for w in content_words(phrase) if not w.isdigit() and w not in MONTHS}
+
+
+# -- matching -----------------------------------------------------------------------------
+
+
+def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
+    """How two quotations are the same line, or None."""
+    first, second = normalise(a.text), normalise(b.text)
+    if first == second:
+        return "exact"
+    if fuzz.ratio(first, second) >= NEAR_EXACT_RATIO:
+        return "near_exact"
+    shorter = min(first, second, key=len)
+    if len(shorter.split()) >= MIN_FRAGMENT_WORDS and fuzz.partial_ratio(first, second) >= FRAGMENT_PARTIAL_RATIO:
+        return "fragment"
+    return None
+
+
+def match_variant(a: Attestation, b: Attestation) -> Optional[str]:
+    """Another translation of the same line: same speaker and surroundings, other words."""
+    if a.document_id == b.document_id or not same_person(a.speaker_name, b.speaker_name):
+        return None
+    same_work = a.work_title and b.work_title and normalise(a.work_title) == normalise(b.work_title)
+    context = overlap_coefficient(set(a.context.split()), set(b.context.split()))
+    if not same_work and context < VARIANT_CONTEXT_OVERLAP:
+        return None
+    if jaccard(set(content_words(a.text)), set(content_words(b.text))) < VARIANT_WORD_JACCARD:
+        return None
+    return "variant_translation"
+
+
+def match_claims(a: Attestation, b: Attestation) -> Optional[str]:
+    if a.speaker_name and b.speaker_name and not same_person(a.speaker_name, b.speaker_name):
+        return None
+    first, second = normalise(a.text), normalise(b.text)
+    if first == second:
+        return "exact"
+    if fuzz.token_set_ratio(first, second) >= CLAIM_TOKEN_SET_RATIO:
+        return "overlap"
+    return None
+
+
+def match_events(a: Attestation, b: Attestation) -> Optional[str]:
+    first, second = event_words(a.text), event_words(b.text)
+    if len(first & second) >= EVENT_MIN_SHARED and overlap_coefficient(first, second) >= EVENT_MIN_OVERLAP:
+        return "overlap"
+    return None
+
+
+# -- the incremental index ----------------------------------------------------------------
+
+
+class LinkIndex:
+    """Attestations clustered as they are added; never re-reads what it already holds."""
+
+    def __init__(self) -> None:
+        self.attestations: list[Attestation] = []
+        self.parent: list[int] = []
+        self.matches: list[Optional[str]] = []  # None: alone in its cluster so far
+        self.signatures: list[list[np.ndarray]] = []
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._by_speaker: dict[str, list[int]] = defaultdict(list)
+        self._event_postings: dict[str, list[int]] = defaultdict(list)
+        self._keys: dict[str, int] = {}
+        self._members: dict[int, list[int]] = {}  # root -> every member, kept on union
+        self.touched: set[int] = set()  # roots changed since the caller last saved
+
+    def __len__(self) -> int:
+        return len(self.attestations)
+
+    # adding
+
+    def add_documents(self, documents: Iterable[Document]) -> set[int]:
+        """Link every attestation of these documents; the roots of the clusters touched."""
+        touched: set[int] = set()
+        for document in documents:
+            for att in attestations_of(document):
+                touched.add(self.add(att))
+        return {self.find(seq) for seq in touched}
+
+    def add(self, att: Attestation) -> int:
+        """Index one attestation, join it to every confirmed match; its sequence number."""
+        if att.key in self._keys:
+            return self._keys[att.key]
+        seq = len(self.attestations)
+        self.attestations.append(att)
+        self.parent.append(seq)
+        self.matches.append(None)
+        self._keys[att.key] = seq
+        self._members[seq] = [seq]
+        for other, match in self._confirmed(seq):
+            self._union(seq, other)
+            self.matches[seq] = _stronger(self.matches[seq], match)
+            self.matches[other] = _stronger(self.matches[other], match)
+        self._index(seq, None)
+        self.touched.add(self.find(seq))
+        return seq
+
+    def _candidates(self, seq: int) -> set[int]:
+        att = self.attestations[seq]
+        found: set[int] = set()
+        if att.kind == EVENT:
+            for word in event_words(att.text):
+                postings = self._event_postings.get(word, ())
+                if len(postings) < EVENT_MAX_POSTINGS:
+                    found.update(postings)
+            return found
+        for window in self._signatures_of(seq):
+            found.update(int(key.split("/")[0]) for key in self._lsh.query(as_minhash(window)))
+        if att.kind == QUOTATION and att.speaker_name:
+            found.update(self._by_speaker.get(speaker_key(att.speaker_name), ()))
+        return found
+
+    def _confirmed(self, seq: int) -> Iterable[tuple[int, str]]:
+        att = self.attestations[seq]
+        for other in self._candidates(seq):
+            candidate = self.attestations[other]
+            if candidate.kind != att.kind:
+                continue
+            match = confirm(att, candidate)
+            if match:
+                yield other, match
+
+    def _signatures_of(self, seq: int) -> list[np.ndarray]:
+        if seq >= len(self.signatures):
+            words = content_words(self.attestations[seq].text)
+            self.signatures.append([signature(w) for w in windows(words)])
+        return self.signatures[seq]
+
+    def _index(self, seq: int, sigs: Optional[list[np.ndarray]]) -> None:
+        att = self.attestations[seq]
+        if att.kind == EVENT:
+            self.signatures.append([])
+            for word in event_words(att.text):
+                self._event_postings[word].append(seq)
+            return
+        if sigs is not None:
+            self.signatures.append(sigs)
+        for number, window in enumerate(self._signatures_of(seq)):
+            self._lsh.insert(f"{seq}/{number}", as_minhash(window), check_duplication=False)
+        if att.kind == QUOTATION and att.speaker_name:
+            self._by_speaker[speaker_key(att.speaker_name)].append(seq)
+
+    # restoring from stored rows (no rehashing, no re-confirming)
+
+    def restore(self, att: Attestation, root: int, match: Optional[str], sigs: list[np.ndarray]) -> int:
+        seq = len(self.attestations)
+        self.attestations.append(att)
+        root = root if root < seq else seq
+        self.parent.append(root)
+        self.matches.append(match)
+        self._keys[att.key] = seq
+        self._members.setdefault(root, []).append(seq)
+        self._index(seq, sigs)
+        return seq
+
+    # union-find: the oldest member is the root, so a cluster keeps its id as it grows
+
+    def find(self, seq: int) -> int:
+        root = seq
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[seq] != root:
+            self.parent[seq], seq = root, self.parent[seq]
+        return root
+
+    def _union(self, a: int, b: int) -> None:
+        first, second = self.find(a), self.find(b)
+        if first != second:
+            old, young = min(first, second), max(first, second)
+            self.parent[young] = old
+            self._members[old].extend(self._members.pop(young))
+            self.touched.discard(young)
+            self.touched.add(old)
+
+    # reading
+
+    def cluster_id(self, seq: int) -> str:
+        root = self.find(seq)
+        return f"{CLUSTER_PREFIX[self.attestations[root].kind]}{root + 1}"
+
+    def members(self, root: int) -> list[int]:
+        return self._members[self.find(root)]
+
+    def clusters(self, min_size: int = 1) -> list[Cluster]:
+        return [self.cluster(root) for root, seqs in self._members.items() if len(seqs) >= min_size]
+
+    def cluster(self, root: int) -> Cluster:
+        seqs = self.members(root)
+        return summarise(
+            self.cluster_id(root),
+            [self.attestations[s] for s in seqs],
+            [self.matches[s] for s in seqs],
+        )
+
+    def cluster_of(self, key: str) -> Optional[Cluster]:
+        seq = self._keys.get(key)
+        return None if seq is None else self.cluster(seq)
+
+    def cluster_ids(self) -> dict[str, str]:
+        """Attestation key ("doc#q3") -> cluster id: the field each quote carries in JSONL."""
+        return {att.key: self.cluster_id(seq) for seq, att in enumerate(self.attestations)}
+
+    def lookup(self, words: str) -> Optional[int]:
+        """The attestation that best matches some words of a quotation or claim."""
+        query = normalise(words)
+        best, best_score = None, 0.0
+        candidates: set[int] = set()
+        for window in windows(content_words(words)):
+            candidates.update(int(k.split("/")[0]) for k in self._lsh.query(as_minhash(signature(window))))
+        for seq in candidates:
+            text = normalise(self.attestations[seq].text)
+            score = max(fuzz.ratio(query, text), fuzz.partial_ratio(query, text) if len(query.split()) >= MIN_FRAGMENT_WORDS else 0)
+            if score > best_score:
+                best, best_score = seq, score
+        return best if best_score >= FRAGMENT_PARTIAL_RATIO - 10 else None
+
+
+def speaker_key(name: str) -> str:
+    parts = name_parts(name)
+    return parts[-1] if parts else ""
+
+
+def confirm(a: Attestation, b: Attestation) -> Optional[str]:
+    if a.kind == EVENT:
+        return match_events(a, b)
+    if a.kind == CLAIM:
+        return match_claims(a, b)
+    return match_quotations(a, b) or match_variant(a, b)
+
+
+def _stronger(a: Optional[str], b: str) -> str:
+    if a is None:
+        return b
+    return a if MATCHES.index(a) <= MATCHES.index(b) else b
+
+
+# -- one cluster read -----------------------------------------------------------------------
+
+
+def earliest_key(att: Attestation) -> tuple:
+    """By publication date, then by the year of the work cited; undated last."""
+    year = f"{att.work_year:04d}" if att.work_year else None
+    return (att.document_date or year or "9999", year or "9999", att.document_id)
+
+
+def summarise(cluster_id: str, atts: list[Attestation], matches: list[str]) -> Cluster:
+    order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))
+    atts, matches = [atts[i] for i in order], [matches[i] for i in order]
+    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=atts, matches=matches)
+    if cluster.kind == QUOTATION:
+        cluster.conflicts.extend(attribution_conflicts(cluster_id, atts))
+    if cluster.kind == EVENT:
+        cluster.conflicts.extend(date_conflicts(cluster_id, atts))
+    else:
+        cluster.drift = drift(atts)
+    return cluster
+
+
+def attribution_conflicts(cluster_id: str, atts: list[Attestation]) -> list[dict]:
+    """The same words given to people who are not the same person."""
+    groups: list[list[Attestation]] = []
+    for att in atts:
+        if not att.speaker_name:
+            continue
+        group = next((g for g in groups if same_person(g[0].speaker_name, att.speaker_name)), None)
+        if group is None:
+            groups.append([att])
+        else:
+            group.append(att)
+    if len(groups) < 2:
+        return []
+    return [_conflict(cluster_id, "attribution", [(g[0].speaker_name, g) for g in groups])]
+
+
+def date_conflicts(cluster_id: str, atts: list[Attestation]) -> list[dict]:
+    """The same event given dates that cannot both be right (1887 and 1887-05 can)."""
+    groups: list[tuple[str, list[Attestation]]] = []
+    for att in atts:
+        value = (att.value or "").rstrip("?~%")
+        if not value:
+            continue
+        group = next((g for g in groups if value.startswith(g[0]) or g[0].startswith(value)), None)
+        if group is None:
+            groups.append((value, [att]))
+        else:
+            group[1].append(att)
+    if len(groups) < 2:
+        return []
+    return [_conflict(cluster_id, "date", groups)]
+
+
+def _conflict(cluster_id: str, kind: str, groups: list[tuple[str, list[Attestation]]]) -> dict:
+    # groups come in earliest-first order, so the first value is the earliest source's
+    dissent = sum(len(group) for _, group in groups[1:])
+    return {
+        "cluster": cluster_id,
+        "kind": kind,
+        "values": [
+            {"value": value, "attestations": [a.key for a in group], "earliest": index == 0}
+            for index, (value, group) in enumerate(groups)
+        ],
+        "severity": len(groups) - 1 + dissent / (dissent + len(groups[0][1])),
+    }
+
+
+def drift(atts: list[Attestation]) -> list[dict]:
+    """Each wording that differs from the earliest, with its word-level edits."""
+    source = normalise(atts[0].text).split()
+    found = []
+    for att in atts[1:]:
+        words = normalise(att.text).split()
+        if words == source:
+            continue
+        matcher = difflib.SequenceMatcher(a=source, b=words, autojunk=False)
+        edits = [
+            {"op": op, "from": " ".join(source[i1:i2]), "to": " ".join(words[j1:j2])}
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+            if op != "equal"
+        ]
+        found.append({"attestation": att.key, "similarity": round(matcher.ratio(), 3), "edits": edits})
+    return found
+
+
+def conflicts(clusters: Iterable[Cluster]) -> list[dict]:
+    """All conflicting attributions and dates, worst first."""
+    found = [conflict for cluster in clusters for conflict in cluster.conflicts]
+    return sorted(found, key=lambda c: (-c["severity"], c["cluster"]))
+
+
+def link_documents(documents: Iterable[Document], index: Optional[LinkIndex] = None) -> LinkIndex:
+    """Add documents to an index (a new one by default) and return it."""
+    index = index if index is not None else LinkIndex()
+    index.add_documents(documents)
+    return index

@@ -1,0 +1,207 @@
+"""Cross-document links in the database: attestations, clusters and conflicts.
+
+Each attestation row keeps its MinHash window signatures, so the link index is rebuilt from
+the database without rehashing or re-comparing anything; linking new documents then only
+queries their attestations against it and rewrites the clusters they touched.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import JSON, Column, Float, Integer, LargeBinary, String, Table, Text, delete, insert, select, update
+from sqlalchemy.engine import Engine
+
+from ..link import (
+    CLUSTER_PREFIX,
+    MIN_FRAGMENT_WORDS,
+    NUM_PERM,
+    Attestation,
+    LinkIndex,
+    normalise,
+)
+from ..model import Document
+from .schema import metadata
+
+# How close (rapidfuzz, 0-100) the words given to `trace` must come to a stored attestation:
+# a fragment typed from memory with a word or two wrong still scores above 80.
+TRACE_MIN_SCORE = 80
+# Candidates read closely after the fast partial-ratio pass over every stored text.
+TRACE_SHORTLIST = 20
+
+link_attestations = Table(
+    "link_attestations",
+    metadata,
+    Column("key", String(160), primary_key=True),  # "<document id>#<item id>"
+    Column("seq", Integer, unique=True, nullable=False),  # order of linking: the oldest is the root
+    Column("cluster_id", String(32), index=True, nullable=False),
+    Column("document_id", String(64), index=True, nullable=False),
+    Column("item_id", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("document_date", String(32)),
+    Column("speaker_name", Text),
+    Column("work_title", Text),
+    Column("work_year", Integer),
+    Column("value", String(64)),
+    Column("context", Text),
+    Column("match", String(32)),
+    Column("signature", LargeBinary),  # the window MinHashes, NUM_PERM uint32 each
+)
+
+link_clusters = Table(
+    "link_clusters",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(16), index=True, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("earliest", String(160)),
+    Column("text", Text),  # the earliest wording
+    Column("data", JSON),  # the whole cluster as link.Cluster.to_dict
+)
+
+link_conflicts = Table(
+    "link_conflicts",
+    metadata,
+    Column("cluster_id", String(32), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # "attribution" or "date"
+    Column("severity", Float, index=True),
+    Column("data", JSON),
+)
+
+ATTESTATION_FIELDS = ("document_id", "item_id", "kind", "text", "document_date", "speaker_name",
+                      "work_title", "work_year", "value", "context")
+
+
+def pack(signatures: list[np.ndarray]) -> bytes:
+    return b"".join(np.asarray(s, dtype=np.uint32).tobytes() for s in signatures)
+
+
+def unpack(blob: Optional[bytes]) -> list[np.ndarray]:
+    values = np.frombuffer(blob or b"", dtype=np.uint32)
+    return [values[i : i + NUM_PERM].astype(np.uint64) for i in range(0, len(values), NUM_PERM)]
+
+
+def root_seq(cluster_id: str) -> int:
+    return int(cluster_id.lstrip("".join(CLUSTER_PREFIX.values()))) - 1
+
+
+def load_index(engine: Engine) -> LinkIndex:
+    """The link index as stored: attestations re-inserted from their signatures."""
+    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    index = LinkIndex()
+    renumbered: dict[int, int] = {}
+    with engine.connect() as connection:
+        for row in connection.execute(select(link_attestations).order_by(link_attestations.c.seq)).mappings():
+            att = Attestation(**{name: row[name] for name in ATTESTATION_FIELDS})
+            att.context = att.context or ""
+            root = renumbered.get(root_seq(row["cluster_id"]), len(index))
+            renumbered[row["seq"]] = index.restore(att, root, row["match"], unpack(row["signature"]))
+    index.touched.clear()
+    return index
+
+
+def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:
+    """Write attestations from ``stored`` on, and rewrite every cluster touched since loading."""
+    touched = {index.find(root) for root in index.touched}
+    members = sorted({seq for root in touched for seq in index.members(root)})
+    with engine.begin() as connection:
+        if len(index) > stored:
+            connection.execute(insert(link_attestations), [_attestation_row(index, s) for s in range(stored, len(index))])
+        old_ids = set(connection.execute(
+            select(link_attestations.c.cluster_id).where(link_attestations.c.seq.in_(members))
+        ).scalars()) if members else set()
+        for seq in members:
+            if seq < stored:
+                connection.execute(
+                    update(link_attestations).where(link_attestations.c.seq == seq)
+                    .values(cluster_id=index.cluster_id(seq), match=index.matches[seq])
+                )
+        old_ids |= {index.cluster_id(root) for root in touched}
+        connection.execute(delete(link_conflicts).where(link_conflicts.c.cluster_id.in_(old_ids)))
+        connection.execute(delete(link_clusters).where(link_clusters.c.id.in_(old_ids)))
+        clusters = [index.cluster(root) for root in touched]
+        if clusters:
+            connection.execute(insert(link_clusters), [_cluster_row(c) for c in clusters])
+        conflict_rows = [_conflict_row(c) for cluster in clusters for c in cluster.conflicts]
+        if conflict_rows:
+            connection.execute(insert(link_conflicts), conflict_rows)
+    index.touched.clear()
+
+
+def _attestation_row(index: LinkIndex, seq: int) -> dict:
+    att = index.attestations[seq]
+    row = {name: getattr(att, name) for name in ATTESTATION_FIELDS}
+    return {**row, "key": att.key, "seq": seq, "cluster_id": index.cluster_id(seq), "match": index.matches[seq],
+            "signature": pack(index.signatures[seq])}
+
+
+def _cluster_row(cluster) -> dict:
+    data = cluster.to_dict()
+    earliest = cluster.attestations[cluster.earliest]
+    return {"id": cluster.id, "kind": cluster.kind, "size": len(cluster.attestations),
+            "earliest": earliest.key, "text": earliest.text, "data": data}
+
+
+def _conflict_row(conflict: dict) -> dict:
+    return {"cluster_id": conflict["cluster"], "kind": conflict["kind"], "severity": conflict["severity"],
+            "data": conflict}
+
+
+def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkIndex:
+    """Link documents into the stored clusters (incrementally) and save what changed."""
+    index = load_index(engine)
+    stored = len(index)
+    index.add_documents(documents)
+    save_index(engine, index, stored)
+    return index
+
+
+def trace(engine: Engine, words: str) -> Optional[dict]:
+    """The stored cluster whose quotation or claim best matches these words, or None."""
+    query = normalise(words)
+    if not query:
+        return None
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(link_attestations.c.cluster_id, link_attestations.c.text)
+            .where(link_attestations.c.kind.in_(["quotation", "claim"]))
+        ).all()
+        if not rows:
+            return None
+        texts = [normalise(text) for _, text in rows]
+        shortlist = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=TRACE_SHORTLIST)
+        scored = [(_closeness(query, texts[i]), rows[i][0]) for _, _, i in shortlist]
+        best_score, cluster_id = max(scored, default=(0, None))
+        if best_score < TRACE_MIN_SCORE:
+            return None
+        return connection.execute(select(link_clusters.c.data).where(link_clusters.c.id == cluster_id)).scalar_one_or_none()
+
+
+def _closeness(query: str, text: str) -> float:
+    """Whole-text similarity, or fragment similarity when the query is long enough to be one."""
+    whole = fuzz.ratio(query, text)
+    if len(query.split()) < MIN_FRAGMENT_WORDS:
+        return whole
+    return max(whole, fuzz.partial_ratio(query, text))
+
+
+def stored_conflicts(engine: Engine) -> list[dict]:
+    """Every stored conflicting attribution and date, worst first."""
+    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(link_conflicts.c.data).order_by(link_conflicts.c.severity.desc(), link_conflicts.c.cluster_id)
+        ).scalars()
+        return list(rows)
+
+
+def document_cluster_ids(engine: Engine, document_id: str) -> dict[str, str]:
+    """Item id ("q3", "c1", "t2") -> cluster id, for one document's JSONL line."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(link_attestations.c.item_id, link_attestations.c.cluster_id)
+            .where(link_attestations.c.document_id == document_id)
+        ).all()
+    return dict(rows)

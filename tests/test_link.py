@@ -1,0 +1,253 @@
+"""The link stage on Documents built by hand: clusters, earliest, conflicts, drift, increments."""
+import pytest
+
+from historiograph.link import (
+    LinkIndex,
+    attestations_of,
+    conflicts,
+    content_words,
+    event_phrase,
+    normalise,
+    same_person,
+    windows,
+)
+from historiograph.model import Claim, Document, Mention, Quote, TimeExpr, Work
+
+LINE = "A library is a hospital for the mind, and its wards are never empty"
+
+
+def document(doc_id, date, text, quotes=(), claims=(), times=(), works=()):
+    """A Document whose quotes, claims and times are located in its text by their words."""
+    doc = Document(id=doc_id, text=text, date=date, works=list(works))
+    for number, (words, speaker) in enumerate(quotes, 1):
+        start = text.index(words)
+        doc.quotes.append(Quote(id=f"q{number}", text=words, start=start, end=start + len(words),
+                                kind="quotation", speaker_name=speaker))
+    for number, (words, holder) in enumerate(claims, 1):
+        start = text.index(words)
+        doc.claims.append(Claim(id=f"c{number}", text=words, start=start, end=start + len(words), holder_name=holder))
+    for words, value in times:
+        start = text.index(words)
+        doc.times.append(TimeExpr(text=words, start=start, end=start + len(words), value=value))
+    return doc
+
+
+def quoting(doc_id, date, words, speaker, before="In a recent essay", after="It is a fine line."):
+    text = f"{before}, {speaker} said, “{words}.” {after}"
+    return document(doc_id, date, text, quotes=[(words, speaker)])
+
+
+def clusters_by_key(index):
+    return {att.key: index.cluster_id(seq) for seq, att in enumerate(index.attestations)}
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("“A library is […] a hospital,” ", "a library is a hospital"),
+    ("[T]he wards are never empty...", "the wards are never empty"),
+    ("Don’t  PANIC!", "dont panic"),
+])
+def test_normalise_folds_quotes_elisions_and_case(text, folded):
+    assert normalise(text) == folded
+
+
+def test_windows_overlap_and_end_flush():
+    words = [str(n) for n in range(10)]
+    assert windows(words) == [words[0:6], words[3:9], words[4:10]]
+    assert windows(words[:4]) == [words[:4]]
+
+
+@pytest.mark.parametrize("first, second, same", [
+    ("Vera Lindqvist", "Lindqvist", True),
+    ("V. Lindqvist", "Vera Lindqvist", True),
+    ("Dr Vera Lindqvist", "Vera Lindqvist", True),
+    ("Vera Lindqvist", "Anders Lindqvist", False),
+    ("Vera Lindqvist", "Tobias Marr", False),
+    (None, "Tobias Marr", False),
+])
+def test_same_person(first, second, same):
+    assert same_person(first, second) is same
+
+
+def test_exact_near_exact_and_fragment_copies_share_a_cluster():
+    docs = [
+        quoting("d1", "1990-01-01", LINE, "Vera Lindqvist"),
+        quoting("d2", "1995-01-01", "A library is a hospital for the mind, and its wards are never idle", "Vera Lindqvist"),
+        quoting("d3", "1999-01-01", "a hospital for the mind", "Lindqvist"),
+        quoting("d4", "2001-01-01", "A library is [...] a hospital for the mind", "Lindqvist"),
+        quoting("d5", "2002-01-01", "The sea keeps no ledger of the ships it takes", "Tobias Marr"),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    ids = clusters_by_key(index)
+    assert ids["d1#q1"] == ids["d2#q1"] == ids["d3#q1"] == ids["d4#q1"]
+    assert ids["d5#q1"] != ids["d1#q1"]
+    matches = {att.key: index.matches[seq] for seq, att in enumerate(index.attestations)}
+    assert matches["d3#q1"] == "fragment"
+    assert matches["d2#q1"] == "near_exact"
+
+
+def test_earliest_is_by_publication_date_then_cited_work_year():
+    old_work = Work(title="The Quiet Stacks", authors=["Vera Lindqvist"], year=1961)
+    new_work = Work(title="Wards", authors=["Vera Lindqvist"], year=1984)
+    docs = [
+        quoting("late", "2004-05-01", LINE, "Vera Lindqvist"),
+        document("undated_old", None, f"Lindqvist wrote, “{LINE}.”", quotes=[(LINE, "Lindqvist")], works=[old_work]),
+        document("undated_new", None, f"Lindqvist wrote, “{LINE}.”", quotes=[(LINE, "Lindqvist")], works=[new_work]),
+        quoting("early", "1979-03-02", LINE, "Vera Lindqvist"),
+    ]
+    for att in (a for d in docs[1:3] for a in attestations_of(d)):
+        assert att.work_year in (1961, 1984)  # the reviewed work its speaker wrote
+    index = LinkIndex()
+    index.add_documents(docs)
+    cluster = index.cluster_of("late#q1")
+    order = [a.document_id for a in cluster.attestations]
+    assert order == ["undated_old", "early", "undated_new", "late"]
+    assert cluster.attestations[cluster.earliest].document_id == "undated_old"
+
+
+def test_misattribution_to_a_famous_name_is_a_conflict_worst_first():
+    docs = [
+        quoting("a", "1971-01-01", LINE, "Vera Lindqvist"),
+        quoting("b", "1988-01-01", LINE, "Aurelio Brant"),
+        quoting("c", "1990-01-01", LINE.lower(), "Aurelio Brant"),
+        quoting("d", "1980-01-01", "The sea keeps no ledger of the ships it takes", "Tobias Marr"),
+        quoting("e", "1985-01-01", "The sea keeps no ledger of ships it takes", "Ida Marr"),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    found = conflicts(index.clusters())
+    assert [c["kind"] for c in found] == ["attribution", "attribution"]
+    worst = found[0]
+    assert [v["value"] for v in worst["values"]] == ["Vera Lindqvist", "Aurelio Brant"]
+    assert worst["values"][0]["earliest"] and worst["values"][1]["attestations"] == ["b#q1", "c#q1"]
+    assert found[1]["values"][1]["value"] == "Ida Marr"
+
+
+def test_same_speaker_named_differently_is_not_a_conflict():
+    docs = [quoting("a", "1971-01-01", LINE, "Vera Lindqvist"), quoting("b", "1972-01-01", LINE, "Dr Lindqvist")]
+    index = LinkIndex()
+    index.add_documents(docs)
+    assert conflicts(index.clusters()) == []
+
+
+def test_drift_shows_word_edits_from_the_earliest():
+    docs = [
+        quoting("a", "1971-01-01", LINE, "Vera Lindqvist"),
+        quoting("b", "1990-01-01", "A library is a hospital for the mind, and its wards are always full", "Lindqvist"),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    (entry,) = index.cluster_of("a#q1").drift
+    assert entry["attestation"] == "b#q1"
+    assert {"op": "replace", "from": "never empty", "to": "always full"} in entry["edits"]
+
+
+def test_variant_translation_is_joined_and_flagged():
+    work = Work(title="Letters from Kessel", authors=["Ilse Varga"], year=1932)
+    context = "In her Letters from Kessel, written from the sanatorium during the long winter,"
+    first = document("en1", "1950-01-01", f"{context} Varga said, “The river forgets nothing it has carried.”",
+                     quotes=[("The river forgets nothing it has carried", "Ilse Varga")], works=[work])
+    second = document("en2", "1966-01-01", f"{context} Varga said, “Nothing the river carries is ever forgotten by it.”",
+                      quotes=[("Nothing the river carries is ever forgotten by it", "Varga")], works=[work])
+    other = document("en3", "1970-01-01", f"{context} Varga said, “Snow is the sanatorium's only visitor.”",
+                     quotes=[("Snow is the sanatorium's only visitor", "Varga")], works=[work])
+    index = LinkIndex()
+    index.add_documents([first, second, other])
+    cluster = index.cluster_of("en1#q1").to_dict()
+    assert [a["key"] for a in cluster["attestations"]] == ["en1#q1", "en2#q1"]
+    assert [a["variant_translation"] for a in cluster["attestations"]] == [False, True]
+
+
+def test_different_quotations_of_one_speaker_stay_apart():
+    docs = [
+        quoting("a", "1971-01-01", LINE, "Vera Lindqvist"),
+        quoting("b", "1972-01-01", "Catalogues are the memory of a people that forgets", "Vera Lindqvist"),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    assert len(index.clusters()) == 2
+
+
+def test_claims_cluster_by_holder_and_proposition():
+    text_a = "Hollis argues that the canal ruined the river trade within a decade."
+    text_b = "As Hollis argued, the canal ruined the river trade."
+    text_c = "Pemberton believes the canal ruined the river trade."
+    docs = [
+        document("a", "1990-01-01", text_a, claims=[("the canal ruined the river trade within a decade", "Hollis")]),
+        document("b", "1991-01-01", text_b, claims=[("the canal ruined the river trade", "Ruth Hollis")]),
+        document("c", "1992-01-01", text_c, claims=[("the canal ruined the river trade", "Pemberton")]),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    ids = clusters_by_key(index)
+    assert ids["a#c1"] == ids["b#c1"] != ids["c#c1"]
+    assert ids["a#c1"].startswith("C")
+
+
+def test_event_phrase_is_the_words_around_the_date_in_its_sentence():
+    text = "It rained. The weavers of Dunmore struck in 1887 against the new looms. Then it snowed."
+    start = text.index("1887")
+    assert event_phrase(text, start, start + 4) == "The weavers of Dunmore struck in … against the new looms"
+
+
+def test_misdated_event_is_a_date_conflict_and_a_finer_date_is_not():
+    docs = [
+        document("a", "1950-01-01", "The weavers of Dunmore struck in 1887 against the new looms.",
+                 times=[("1887", "1887")]),
+        document("b", "1960-01-01", "In May 1887 the weavers of Dunmore struck against the looms.",
+                 times=[("May 1887", "1887-05")]),
+        document("c", "1990-01-01", "Everyone knows the weavers of Dunmore struck in 1889 over looms.",
+                 times=[("1889", "1889")]),
+        document("d", "1991-01-01", "The harbour of Tessel was dredged in 1902.", times=[("1902", "1902")]),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    (conflict,) = conflicts(index.clusters())
+    assert conflict["kind"] == "date" and conflict["cluster"].startswith("E")
+    assert [v["value"] for v in conflict["values"]] == ["1887", "1889"]
+    assert conflict["values"][0]["attestations"] == ["a#t1", "b#t1"]
+
+
+def test_adding_documents_updates_clusters_without_relinking():
+    index = LinkIndex()
+    index.add_documents([quoting("a", "1971-01-01", LINE, "Vera Lindqvist")])
+    first_id = index.cluster_id(0)
+    signature = index.signatures[0]
+    touched = index.add_documents([quoting("b", "1960-01-01", LINE, "Aurelio Brant")])
+    assert index.signatures[0] is signature  # nothing already indexed is hashed again
+    assert touched == {0} and index.cluster_id(1) == first_id
+    cluster = index.cluster_of("b#q1")
+    assert cluster.attestations[cluster.earliest].document_id == "b"
+    assert len(index.add_documents([quoting("a", "1971-01-01", LINE, "Vera Lindqvist")])) == 1
+    assert len(index) == 2  # a document linked twice adds nothing
+
+
+def test_scare_quotes_and_short_phrases_are_not_linked():
+    text = "The so-called “great man” theory, as Marr said, “is dead.”"
+    doc = document("a", None, text, quotes=[("great man", None), ("is dead", "Marr")])
+    doc.quotes[0].kind = "scare"
+    assert attestations_of(doc) == []
+    assert content_words("is dead") == ["dead"]
+
+
+def test_bad_input_does_not_crash():
+    doc = Document(id="x", text="", quotes=[Quote(id="q1", text="", start=0, end=0, kind="quotation")],
+                   times=[TimeExpr(text="", start=0, end=0, value="")])
+    index = LinkIndex()
+    index.add_documents([doc, Document(id="y", text="nothing quoted")])
+    assert len(index) == 0 and index.lookup("") is None
+
+
+def test_cited_work_is_the_one_named_nearest():
+    text = "In The Quiet Stacks, Lindqvist said, “A library is a hospital for the mind.”"
+    work = Work(title="The Quiet Stacks", year=1961, mentions=[Mention(start=3, end=19, text="The Quiet Stacks")])
+    doc = document("a", None, text, quotes=[("A library is a hospital for the mind", "Lindqvist")], works=[work])
+    (att,) = attestations_of(doc)
+    assert (att.work_title, att.work_year) == ("The Quiet Stacks", 1961)
+
+
+def test_lookup_finds_a_fragment():
+    index = LinkIndex()
+    index.add_documents([quoting("a", "1971-01-01", LINE, "Vera Lindqvist")])
+    assert index.lookup("a hospital for the mind") == 0
+    assert index.lookup("the sea keeps no ledger") is None
