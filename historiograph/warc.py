@@ -2,6 +2,8 @@
 capture date. A damaged record is reported and skipped; the rest of the archive is still read."""
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Iterator
 
@@ -14,11 +16,23 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(path: Path) -> Iterator[Read]:
+    # warcio prints its complaints about malformed records to stderr; we report them as errors
+    complaints = io.StringIO()
+    found = 0
     try:
-        with open(path, "rb") as stream:
-            yield from _records(path, ArchiveIterator(stream))
+        with open(path, "rb") as stream, redirect_stderr(complaints):
+            records = list(_records(path, ArchiveIterator(stream)))
     except (OSError, ArchiveLoadFailed) as error:
         yield ReadError(str(path), f"cannot read WARC: {error}")
+        return
+    for result in records:
+        found += 1
+        yield result
+    warning = next((line.strip() for line in complaints.getvalue().splitlines() if line.strip()), None)
+    if warning:
+        yield ReadError(str(path), f"malformed WARC data ({warning}); readable records were kept")
+    elif not found:
+        yield ReadError(str(path), "no HTML responses in this WARC")
 
 
 def _records(path: Path, records) -> Iterator[Read]:
