@@ -75,9 +75,10 @@ def evaluate(directory: Path, predictions: Optional[Path], settings: Settings) -
         documents = predict(directory, gold, settings)
     pairs = pair(gold, documents)
     keys = {key for line in gold for key in line} & set(SCORERS)
+    modules = sorted({SCORERS[key] for key in keys})  # one module may score several keys
     rows: list[Row] = []
-    for key in sorted(keys):
-        scorer = importlib.import_module(SCORERS[key])
+    for name in modules:
+        scorer = importlib.import_module(name)
         rows.extend(scorer.score(pairs_for(scorer, pairs, gold, documents)))
     return rows
 
