@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from datasketch import MinHash, MinHashLSHEnsemble
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSHEnsemble
 from rapidfuzz import fuzz
 
 from .model import Cleaned, Document, Paragraph, Provenance
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+# datasketch defaults, named so signatures made in any process (a Dask worker) compare.
+SEED = 1
+SCHEME = "affine32"
 # Share of the shorter copy's shingles that must lie in the longer one. Two articles on the
 # same subject share names and phrases but hardly any five-word runs; copies share most.
 CONTAINMENT_THRESHOLD = 0.6
@@ -50,7 +54,7 @@ def shingles(cleaned: Cleaned) -> set[str]:
 
 
 def minhash(items: set[str]) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM)
+    signature = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     signature.update_batch([item.encode("utf-8") for item in items])
     return signature
 
@@ -60,25 +64,65 @@ def group_copies(copies: list[Cleaned], threshold: float = CONTAINMENT_THRESHOLD
     if len(copies) < 2:
         return [Group([c]) for c in copies]
     sets = [shingles(c) for c in copies]
-    signatures = [minhash(s) for s in sets]
-    index = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=8)
-    index.index((i, signatures[i], len(sets[i])) for i in range(len(copies)))
-    parent = list(range(len(copies)))
+    sketches = [(minhash(s).hashvalues, len(s)) for s in sets]
+    return confirmed_groups(copies, sets, candidate_pairs(sketches, threshold), threshold)
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+
+def candidate_pairs(sketches: list[tuple[np.ndarray, int]], threshold: float = CONTAINMENT_THRESHOLD) -> list[tuple[int, int]]:
+    """LSH candidates (i, j), in query order, from each copy's MinHash values and shingle count.
+
+    Only the signatures are needed, so a streaming run can find candidates without keeping texts.
+    """
+    if len(sketches) < 2:
+        return []
+    signatures = [LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME) for values, _ in sketches]
+    index = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=8)
+    index.index((i, signatures[i], sketches[i][1]) for i in range(len(sketches)))
+    return [(i, j) for i in range(len(sketches)) for j in index.query(signatures[i], sketches[i][1]) if j != i]
+
+
+def candidate_components(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Copies linked by any candidate pair, as sorted lists of indexes (singletons included)."""
+    forest = UnionFind(count)
+    for i, j in pairs:
+        forest.union(i, j)
+    return forest.groups()
+
+
+def confirmed_groups(
+    copies: list[Cleaned], sets: list[set[str]], pairs: Iterable[tuple[int, int]], threshold: float = CONTAINMENT_THRESHOLD
+) -> list[Group]:
+    """Candidate pairs confirmed by ``same_article``, joined into groups in the copies' order."""
+    forest = UnionFind(len(copies))
+    for i, j in pairs:
+        if not forest.joined(i, j) and same_article(copies[i], copies[j], sets[i], sets[j], threshold):
+            forest.union(i, j)
+    return [Group([copies[i] for i in members]) for members in forest.groups()]
+
+
+class UnionFind:
+    """Disjoint sets of 0..count-1; groups come out ordered by their first member."""
+
+    def __init__(self, count: int):
+        self.parent = list(range(count))
+
+    def root(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
         return i
 
-    for i in range(len(copies)):
-        for j in index.query(signatures[i], len(sets[i])):
-            if j != i and root(i) != root(j) and same_article(copies[i], copies[j], sets[i], sets[j], threshold):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[Cleaned]] = {}
-    for i, copy in enumerate(copies):
-        groups.setdefault(root(i), []).append(copy)
-    return [Group(members) for members in groups.values()]
+    def joined(self, i: int, j: int) -> bool:
+        return self.root(i) == self.root(j)
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.root(i)] = self.root(j)
+
+    def groups(self) -> list[list[int]]:
+        members: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            members.setdefault(self.root(i), []).append(i)
+        return list(members.values())
 
 
 def same_article(a: Cleaned, b: Cleaned, set_a: set[str], set_b: set[str], threshold: float) -> bool:
