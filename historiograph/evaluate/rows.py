@@ -22,4 +22,10 @@ def f1(row: Row) -> Optional[float]:
 
 
 # gold.jsonl annotation key -> module with ``score(pairs) -> list[Row]``
-SCORERS: dict[str, str] = {}
+SCORERS: dict[str, str] = {
+    "quotes": "historiograph.evaluate.quotes",
+    "entities": "historiograph.evaluate.quotes",
+    "times": "historiograph.evaluate.times",
+    "works": "historiograph.evaluate.works",
+    "claims": "historiograph.evaluate.claims",
+}

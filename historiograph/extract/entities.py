@@ -1,0 +1,444 @@
+"""People and organisations with their aliases, and the pronouns that refer to them.
+
+``historiograph_entities`` writes ``doc._.entities``: one ``model.Entity`` per referent in the
+document ("e1", "e2"...), named by its fullest form, with every alias and every mention
+(name mentions and resolved pronouns, as character offsets into the document text).
+
+The small NER model mislabels names (a surname tagged GPE in one sentence and PERSON in the
+next), so a name's type is decided once for the whole document from all its mentions, the
+review header and the context (honorifics, speech verbs). Later components map a character
+offset to its entity with :func:`entity_at`.
+"""
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Entity, Mention
+from . import PIPELINE, annotations
+
+ENTITY_TYPES = ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
+
+# Titles before a name: dropped when names are compared, kept in the aliases. The gender some
+# of them tell lets pronouns find the person.
+HONORIFIC_GENDER = {
+    "mr": "m", "mr.": "m", "sir": "m", "lord": "m", "father": "m", "monsieur": "m", "herr": "m",
+    "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "lady": "f", "dame": "f",
+    "madame": "f", "mme": "f", "mme.": "f", "sister": "f", "frau": "f",
+}
+HONORIFICS = set(HONORIFIC_GENDER) | {
+    "dr", "dr.", "prof", "prof.", "professor", "reverend", "rev", "rev.", "captain", "capt.",
+    "councillor", "senator", "judge", "general", "colonel", "president", "the",
+}
+# Common given names whose gender the spelling does not tell (names ending in -a mostly are f).
+FEMALE_NAMES = set(
+    "agnes alice ann anne bridget carol catherine claire eleanor elizabeth ellen emily esther "
+    "frances grace hannah helen jane janet jean joan judith julie karen kate margaret marie "
+    "mary maureen miriam nancy priya rachel ruth sarah sian susan".split()
+)
+MALE_NAMES = set(
+    "andrew arthur benjamin charles claude colin david declan desmond edmund edward felix "
+    "gareth george henry jack james john joseph josiah kenneth leon leonard luca martin "
+    "michael nikita owen paul peter ray richard robert roy silas thomas william".split()
+)
+# Words that make a capitalised phrase an institution, whatever the NER said.
+ORG_WORDS = set(
+    "press university college company committee council party institute trust authority "
+    "union society association ministry department railway bank board office museum "
+    "library church publishers books review times".split()
+)
+# Nouns after a possessive name that show the name is a person ("Adeyemi's book").
+PERSON_CONTEXT_NOUNS = set(
+    "book books memoir memoirs study biography diary letter letters essay account words "
+    "description view argument contention hero wife husband father mother sister brother "
+    "colleague successor career life death".split()
+)
+# Verbs whose subject is a person (or an institution speaking): evidence for PERSON.
+SPEECH_LEMMAS = set(
+    "say write tell call describe argue recall insist add admit note claim complain warn "
+    "remember believe think reply answer explain declare announce observe suggest contend "
+    "remark state report quote concede confess".split()
+)
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# How many sentences back a pronoun may look for its antecedent.
+PRONOUN_WINDOW = 2
+# Header lines name people after these words: "by A, translated by B and C".
+HEADER_ROLE = re.compile(r"\b(?:by|and|with)\s+", re.IGNORECASE)
+HEADER_NAME = re.compile(r"[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|de|van|von|la|le|du|da))*")
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+USER_DATA_INDEX = "historiograph.entity_index"
+
+
+@dataclass
+class _Cluster:
+    """An entity being built: the name forms seen so far and the mentions in text order."""
+
+    type: str
+    given: list[str] = field(default_factory=list)
+    surname: str = ""
+    forms: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    gender: Optional[str] = None
+    bare_surname_seen: bool = False
+    last_seen: int = -1
+
+    def add(self, mention: Mention, form: str, order: int) -> None:
+        self.mentions.append(mention)
+        if form and form not in self.forms:
+            self.forms.append(form)
+        self.last_seen = order
+
+
+def name_words(text: str) -> tuple[list[str], list[str]]:
+    """A name's honorifics and its bare words: "Dr. Anna Petrova's" -> (["dr."], ["Anna", "Petrova"])."""
+    words = POSSESSIVE.sub("", text.strip()).split()
+    titles = []
+    while words and words[0].lower() in HONORIFICS and len(words) > 1:
+        titles.append(words.pop(0).lower())
+    return titles, words
+
+
+def surface_form(text: str) -> str:
+    """The alias as written, without a possessive ending or a leading "the"."""
+    text = POSSESSIVE.sub("", text.strip())
+    return re.sub(r"^(?:the|The)\s+", "", text)
+
+
+def given_compatible(known: list[str], new: list[str]) -> bool:
+    """"Anna K." fits "Anna", "A." fits "Anna"; "Gareth" does not fit "Sian"."""
+    if not known or not new:
+        return True
+    a, b = known[0].rstrip(".").lower(), new[0].rstrip(".").lower()
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return a == b
+
+
+def gender_of(titles: list[str], given: list[str]) -> Optional[str]:
+    for title in titles:
+        if title in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[title]
+    if not given:
+        return None
+    first = given[0].lower().rstrip(".")
+    if first in FEMALE_NAMES:
+        return "f"
+    if first in MALE_NAMES:
+        return "m"
+    if len(first) > 2 and first.endswith("a"):
+        return "f"
+    return None
+
+
+def header_people(header: Optional[dict]) -> list[str]:
+    """Names on the review header's "by ..., translated by ..., edited by ..." lines."""
+    names = []
+    for work in (header or {}).get("reviewed", []) or []:
+        for line in work.get("lines", []) or []:
+            for part in re.split(r",|;", line):
+                match = HEADER_ROLE.search(part)
+                if match:
+                    name = HEADER_NAME.match(part[match.end():].strip())
+                    if name and len(name.group().split()) >= 2:
+                        names.append(name.group())
+    return names
+
+
+def _speech_subject(token: Token) -> bool:
+    return token.dep_ in SUBJECT_DEPS and token.head.lemma_ in SPEECH_LEMMAS
+
+
+def _person_cue(span: Span) -> bool:
+    """Context saying the span names a person: an honorific, a speech verb, "X's memoir"."""
+    first, last = span[0], span[-1]
+    if first.i > 0 and span.doc[first.i - 1].lower_ in HONORIFICS - {"the"}:
+        return True
+    if any(_speech_subject(token) for token in span):
+        return True
+    after = span.doc[last.i + 1: last.i + 3]
+    return len(after) == 2 and after[0].tag_ == "POS" and after[1].lower_ in PERSON_CONTEXT_NOUNS
+
+
+def _has_org_word(words: Iterable[str]) -> bool:
+    return any(word.lower() in ORG_WORDS for word in words)
+
+
+def _candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
+    """NER spans of the types we keep, with their label."""
+    return [(ent, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_TYPES]
+
+
+def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str]) -> set[str]:
+    """Name words (surnames and full names, lower case) that name a person in this document."""
+    keys = set()
+    for name in header_names:
+        keys.add(name_words(name)[1][-1].lower())
+    for span, label in spans:
+        titles, words = name_words(span.text)
+        if not words or _has_org_word(words):
+            continue
+        if label == "PERSON" or titles or _person_cue(span):
+            keys.add(words[-1].lower())
+    return keys
+
+
+def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Span]:
+    """Mentions the NER missed: capitalised tokens that repeat a known person's name word."""
+    spans = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if i in covered or not token.is_title or token.lower_ not in known:
+            i += 1
+            continue
+        start = i
+        while start > 0 and start - 1 not in covered and doc[start - 1].is_title \
+                and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_sent_start is not True:
+            start -= 1
+        end = i + 1
+        while end < len(doc) and end not in covered and doc[end].is_title and doc[end].pos_ == "PROPN":
+            end += 1
+        spans.append(doc[start:end])
+        i = end
+    return spans
+
+
+class _Resolver:
+    """Groups name mentions into entities, in text order."""
+
+    def __init__(self) -> None:
+        self.people: list[_Cluster] = []
+        self.others: dict[tuple[str, str], _Cluster] = {}
+        self.order = 0
+
+    def add_person(self, text: str, mention: Optional[Mention]) -> Optional[_Cluster]:
+        titles, words = name_words(text)
+        if not words:
+            return None
+        self.order += 1
+        given, surname = words[:-1], words[-1]
+        cluster = self._find_person(given, surname)
+        if cluster is None:
+            cluster = _Cluster("PERSON", given=given, surname=surname)
+            self.people.append(cluster)
+        elif len(given) > len(cluster.given) and cluster.surname.lower() == surname.lower():
+            cluster.given = given
+        if not given and cluster.surname.lower() == surname.lower():
+            cluster.bare_surname_seen = cluster.bare_surname_seen or mention is not None
+        cluster.gender = cluster.gender or gender_of(titles, given or cluster.given)
+        form = surface_form(text)
+        if mention is not None:
+            cluster.add(mention, form, self.order)
+        elif form not in cluster.forms:
+            cluster.forms.append(form)
+        return cluster
+
+    def _find_person(self, given: list[str], surname: str) -> Optional[_Cluster]:
+        key = surname.lower()
+        same = [c for c in self.people if c.surname.lower() == key and given_compatible(c.given, given)]
+        if same:
+            if not given:  # a bare surname: the namesake already called so, else the latest
+                return max(same, key=lambda c: (c.bare_surname_seen, c.last_seen))
+            return max(same, key=lambda c: c.last_seen)
+        if not given:  # a first name alone ("Agnes")
+            by_given = [c for c in self.people if c.given and c.given[0].lower() == key]
+            if by_given:
+                return max(by_given, key=lambda c: c.last_seen)
+        return None
+
+    def add_other(self, text: str, label: str, mention: Mention) -> _Cluster:
+        form = surface_form(text)
+        key = (label, form.lower())
+        cluster = self.others.setdefault(key, _Cluster(label))
+        self.order += 1
+        cluster.add(mention, form, self.order)
+        return cluster
+
+
+def _mention(doc: Doc, span: Span) -> Mention:
+    """The span without a trailing possessive token."""
+    end = span.end
+    while end > span.start + 1 and doc[end - 1].tag_ == "POS":
+        end -= 1
+    piece = doc[span.start:end]
+    return Mention(piece.start_char, piece.end_char, piece.text)
+
+
+def _person_span_type(span: Span, label: str, person_keys: set[str]) -> str:
+    _titles, words = name_words(span.text)
+    if words and not _has_org_word(words) and words[-1].lower() in person_keys:
+        return "PERSON"
+    if label == "PERSON" and words and _has_org_word(words):
+        return "ORG"
+    return label
+
+
+def _with_title(doc: Doc, span: Span) -> Span:
+    """Extend a name span left over an honorific the NER left out ("Dr." + "Petrova")."""
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ in HONORIFICS - {"the"}:
+        start -= 1
+    return doc[start:span.end]
+
+
+def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
+    """Every name mention, grouped; and the cluster of each token that starts a person mention."""
+    header_names = header_people(doc._.header)
+    spans = _candidate_spans(doc)
+    person_keys = _person_keys(doc, spans, header_names)
+    known_words = set(person_keys)
+    for name in header_names:
+        known_words.update(w.lower() for w in name_words(name)[1])
+    covered = {i for span, _ in spans for i in range(span.start, span.end)}
+    extra = [(span, "PERSON") for span in _extra_person_spans(doc, covered, known_words)]
+    typed = sorted(
+        [(_with_title(doc, span), _person_span_type(span, label, person_keys)) for span, label in spans + extra],
+        key=lambda item: item[0].start,
+    )
+    resolver = _Resolver()
+    for name in header_names:
+        resolver.add_person(name, None)
+    heads: dict[int, _Cluster] = {}
+    for span, label in typed:
+        mention = _mention(doc, span)
+        if label == "PERSON":
+            cluster = resolver.add_person(span.text, mention)
+            if cluster is not None:
+                heads[span.root.i] = cluster
+        else:
+            resolver.add_other(span.text, label, mention)
+    return resolver, heads
+
+
+def _antecedent(
+    pronoun: Token, recent: list[tuple[Token, _Cluster]], sentence_of: list[int]
+) -> Optional[_Cluster]:
+    """The person a pronoun refers to: same gender, nearest sentence, subjects first."""
+    gender = PRONOUN_GENDER[pronoun.lower_]
+    candidates = []
+    for token, cluster in recent:
+        distance = sentence_of[pronoun.i] - sentence_of[token.i]
+        if distance > PRONOUN_WINDOW or cluster.gender not in (None, gender):
+            continue
+        if distance == 0 and _bound_elsewhere(pronoun, token):
+            continue
+        is_subject = token.dep_ in SUBJECT_DEPS or (token.dep_ == "poss" and token.head.dep_ in SUBJECT_DEPS)
+        candidates.append(((distance, cluster.gender is None, not is_subject, -token.i), cluster))
+    return min(candidates, key=lambda item: item[0])[1] if candidates else None
+
+
+def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
+    """A subject or object pronoun cannot be a name that is the subject of its own clause or of
+    the clause it interrupts ("Dunning, he notes, was ...", "Kellaway is fair to him")."""
+    if pronoun.lower_ in ("his", "her") and pronoun.dep_ == "poss":
+        return False
+    verb = pronoun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    clause_heads = {verb, verb.head} if pronoun.dep_ in SUBJECT_DEPS else {verb}
+    return name.dep_ in SUBJECT_DEPS and name.head in clause_heads
+
+
+def _resolve_pronouns(doc: Doc, heads: dict[int, _Cluster]) -> None:
+    """Add each he/she/his/her/him to the entity it refers to, in one pass over the tokens."""
+    recent: list[tuple[Token, _Cluster]] = []
+    sentence_of = [0] * len(doc)
+    for index, sent in enumerate(doc.sents):
+        sentence_of[sent.start:sent.end] = [index] * len(sent)
+    for token in doc:
+        if token.i in heads:
+            recent.append((token, heads[token.i]))
+            recent = recent[-12:]
+        elif token.lower_ in PRONOUN_GENDER and token.pos_ == "PRON":
+            cluster = _antecedent(token, recent, sentence_of)
+            if cluster is not None:
+                cluster.mentions.append(Mention(token.idx, token.idx + len(token.text), token.text))
+                cluster.gender = cluster.gender or PRONOUN_GENDER[token.lower_]
+                recent.append((token, cluster))
+
+
+def _to_entities(resolver: _Resolver) -> list[Entity]:
+    clusters = [c for c in resolver.people if c.mentions] + list(resolver.others.values())
+    clusters.sort(key=lambda c: c.mentions[0].start)
+    entities = []
+    for number, cluster in enumerate(clusters, start=1):
+        name = _fullest(cluster)
+        aliases = [form for form in cluster.forms if form != name]
+        mentions = sorted(cluster.mentions, key=lambda m: m.start)
+        entities.append(Entity(f"e{number}", cluster.type, name, aliases, mentions, cluster.gender))
+    return entities
+
+
+def _fullest(cluster: _Cluster) -> str:
+    def fullness(form: str) -> tuple[int, int]:
+        return len(name_words(form)[1]), -len(name_words(form)[0])
+
+    best = max(cluster.forms, key=fullness) if cluster.forms else ""
+    if cluster.type == "PERSON":
+        return " ".join(name_words(best)[1])
+    return best
+
+
+def extract_entities(doc: Doc) -> list[Entity]:
+    resolver, heads = _collect_names(doc)
+    _resolve_pronouns(doc, heads)
+    return _to_entities(resolver)
+
+
+def entity_at(doc: Doc, char_offset: int) -> Optional[Entity]:
+    """The entity one of whose mentions (name or resolved pronoun) covers ``char_offset``.
+
+    Built once per Doc and cached in ``doc.user_data``: later components (quotes, claims) call it
+    for each subject token they look at, e.g. ``entity_at(doc, token.idx)``.
+    """
+    entities = annotations(doc, "entities")
+    cached = doc.user_data.get(USER_DATA_INDEX)
+    if cached is None or cached[0] is not entities:
+        spans = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
+        cached = (entities, [s[0] for s in spans], spans)
+        doc.user_data[USER_DATA_INDEX] = cached
+    _, starts, spans = cached
+    position = bisect.bisect_right(starts, char_offset) - 1
+    if position >= 0 and spans[position][0] <= char_offset < spans[position][1]:
+        return spans[position][2]
+    return None
+
+
+def entity_by_name(doc: Doc, name: str) -> Optional[Entity]:
+    """The entity whose name or an alias is ``name``, or whose surname is its last word."""
+    _titles, words = name_words(name)
+    if not words:
+        return None
+    entities = annotations(doc, "entities")
+    for entity in entities:
+        if name in (entity.name, *entity.aliases):
+            return entity
+    for entity in entities:
+        if entity.type == "PERSON" and entity.name.split()[-1] == words[-1]:
+            return entity
+    return None
+
+
+class EntityExtractor:
+    """Writes ``doc._.entities``: people and organisations with aliases and pronoun mentions."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.entities = extract_entities(doc)
+        doc.user_data.pop(USER_DATA_INDEX, None)
+        return doc
+
+
+@Language.factory("historiograph_entities", assigns=["doc._.entities"], requires=["doc.ents", "token.dep"])
+def make_entities(nlp: Language, name: str) -> EntityExtractor:
+    return EntityExtractor()
+
+
+PIPELINE_NAME = "historiograph_entities"
+if PIPELINE_NAME not in PIPELINE:
+    PIPELINE.append(PIPELINE_NAME)

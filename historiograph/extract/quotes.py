@@ -1,0 +1,601 @@
+"""Quotations: every quoted span, its kind (quotation, scare, title) and, for quotations, its speaker.
+
+``historiograph_quotes`` writes ``doc._.quotes``: a list of ``model.Quote`` ("q1", "q2"...).
+
+Offsets: ``start``/``end`` cover the quoted words *without* the quotation marks, so
+``doc.text[start:end] == quote.text``. A quotation that runs over a paragraph break with the
+opening mark repeated is one Quote whose text keeps the break and the repeated mark. A block
+quotation (a paragraph quoted whole after "she quotes a letter from ...:") covers the paragraph.
+
+Marks: curly and straight double quotes, single quotes (an apostrophe inside or at the edge of a
+word is not a mark: don't, students', 'tis, rock 'n' roll), guillemets, a single quote nested in
+a double one. A mark without its partner never raises: the quote runs from the paragraph start to
+a lone closing mark, or from a lone opening mark to the paragraph end, with ``unbalanced=True``.
+
+Speakers come from cues around the quote, read off the one parse (no re-parsing), and are
+entity ids from ``historiograph_entities`` (see ``entities.entity_at``). ``speaker_reason`` names
+the cue ("verb:writes", "according to", "in X's words", "possessive", "work author",
+"continuation", "block source"), prefixed "pronoun, " when the cue's subject is a resolved
+pronoun; or says why there is none ("no cue", "unnamed speaker: ...").
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Entity, Quote
+from . import PIPELINE, annotations
+from .entities import entity_at, entity_by_name
+
+DOUBLE_OPEN, DOUBLE_CLOSE = "“„", "”"
+GUILLEMET_OPEN, GUILLEMET_CLOSE = "«‹", "»›"
+SINGLE_OPEN, SINGLE_CLOSE = "‘", "’"
+STRAIGHT_DOUBLE, STRAIGHT_SINGLE = '"', "'"
+ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + GUILLEMET_OPEN + GUILLEMET_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + '"\''
+# A mark that opens follows a space, a bracket, a dash or another mark; one that closes does not.
+OPENING_CONTEXT = set(" \t\n([{—–-/") | set(ALL_MARKS)
+# Elisions that begin with an apostrophe, not a quotation mark: 'tis, 'em, rock 'n' roll, '90s.
+ELISION = re.compile(r"['’‘](?:tis|twas|twere|em|n['’‘]|til|cause|round|\d0s|\d\d\b)", re.IGNORECASE)
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Words in the sentence before a colon that announce a paragraph quoted whole.
+BLOCK_INTRODUCERS = re.compile(
+    r"\b(quot\w*|letter|passage|extract|entry|diary|reads?|wr[io]tes?|written|following|says?|said|"
+    r"manuscript|memoir|puts it)\b",
+    re.IGNORECASE,
+)
+# Verbs whose subject is the speaker of the quote they govern or sit beside.
+SPEECH_LEMMAS = set(
+    "say write tell call describe argue recall insist add admit note claim complain warn remember "
+    "reply answer explain declare announce observe suggest contend remark state report concede "
+    "confess think regard consider term dub label brand dismiss praise predict promise ask cry "
+    "shout proclaim assert maintain conclude put sum recount protest boast lament reflect".split()
+)
+# Documents whose words are their author's: "her memoir begins", "his letter says".
+DOCUMENT_NOUNS = set(
+    "book memoir memoirs diary letter letters account history study biography survey report "
+    "entry essay article pamphlet preface introduction manuscript autobiography journal notebook "
+    "statement speech lecture review column".split()
+)
+# Verbs a document "speaks" with: "so her memoir has it", "the entry reads".
+DOCUMENT_VERBS = {"have", "read", "begin", "end", "run", "say", "put", "state", "conclude", "open", "declare"}
+# Nouns a possessive speaker owns the quote through: "Trotsky's description", "Lenin's word".
+QUOTE_NOUNS = set(
+    "description word words phrase term formula remark verdict judgment judgement account "
+    "explanation expression slogan characterisation characterization definition comment "
+    "summary motto epithet label".split()
+)
+# Nouns before a quoted title-case span that say it is the title of a work.
+TITLE_CONTEXT = set(
+    "titled entitled chapter essay poem song hit single album story novel article book film play "
+    "pamphlet broadside introduction headline column lecture tract volume series record tune "
+    "painting section part opera symphony".split()
+)
+TITLE_LOWER_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "from", "with", "as"}
+# A quoted term this short without a speaker cue governing it is the writer's own (scare quotes).
+SHORT_QUOTE_WORDS = 3
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+# Dependency steps from a short quote up to the verb that can own it: call X "a", regard X as "b".
+TIGHT_PATH_STEPS = 3
+TIGHT_PASS_POS = {"VERB", "AUX"}
+TIGHT_PASS_WORDS = {"as", "that", "it"}
+
+
+@dataclass
+class RawQuote:
+    """A quoted span found by the mark scanner, before kind and speaker."""
+
+    start: int
+    end: int
+    block: bool = False
+    unbalanced: bool = False
+    nested: bool = False
+
+
+# --- finding the marks ---------------------------------------------------------------------------
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph, breaks being blank lines."""
+    spans, position = [], 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _opens_here(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return before in OPENING_CONTEXT and not after.isspace()
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isalnum() and after.isalnum()) or bool(ELISION.match(text, i))
+
+
+class _Scanner:
+    """Pairs quotation marks in one pass over the text, paragraph by paragraph."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[RawQuote] = []
+        self.carried: Optional[tuple[str, int]] = None  # a quote running into the next paragraph
+
+    def scan(self) -> list[RawQuote]:
+        spans = paragraphs(self.text)
+        for number, (start, end) in enumerate(spans):
+            next_start = spans[number + 1][0] if number + 1 < len(spans) else None
+            self._scan_paragraph(start, end, next_start)
+        return sorted(self.found, key=lambda q: q.start)
+
+    def _scan_paragraph(self, start: int, end: int, next_start: Optional[int]) -> None:
+        text = self.text
+        stack: list[tuple[str, int]] = []  # (family, position of the first quoted character)
+        skip_to = start
+        if self.carried is not None:
+            stack.append(self.carried)
+            self.carried = None
+            skip_to = start + 1  # the repeated opening mark
+        last_closed = start
+        for i in range(skip_to, end):
+            char = text[i]
+            if char not in ALL_MARKS:
+                continue
+            family = self._family(char, i, stack)
+            if family is None:
+                continue
+            kind, action = family
+            if action == "open":
+                stack.append((kind, i + 1))
+            else:
+                last_closed = self._close(kind, i, stack, last_closed, start)
+        self._finish(stack, end, next_start)
+
+    def _family(self, char: str, i: int, stack: list) -> Optional[tuple[str, str]]:
+        """("double"|"single"|"guillemet", "open"|"close") for a mark, None for an apostrophe."""
+        open_kinds = [kind for kind, _ in stack]
+        if char in DOUBLE_OPEN:
+            return "double", "open"
+        if char in DOUBLE_CLOSE:
+            return "double", "close"
+        if char in GUILLEMET_OPEN:
+            return "guillemet", "open"
+        if char in GUILLEMET_CLOSE:
+            return "guillemet", "close"
+        if char == STRAIGHT_DOUBLE:
+            if open_kinds and open_kinds[-1] == "double" or not _opens_here(self.text, i):
+                return "double", "close"
+            return "double", "open"
+        if _is_apostrophe(self.text, i):
+            return None
+        single_open = "single" in open_kinds
+        if char in SINGLE_OPEN or (char == STRAIGHT_SINGLE and _opens_here(self.text, i)):
+            # nesting alternates double and single: a second single inside a single is an elision
+            return None if open_kinds and open_kinds[-1] == "single" else ("single", "open")
+        return ("single", "close") if single_open else None  # else a plural possessive: students'
+
+    def _close(self, kind: str, i: int, stack: list, last_closed: int, paragraph_start: int) -> int:
+        while stack and stack[-1][0] != kind:
+            stack.pop()  # an inner single that never closed was an apostrophe
+        if stack:
+            family, start = stack.pop()
+            self._add(start, i, nested=bool(stack))
+        elif kind != "single":
+            self._add(self._lone_close_start(last_closed, paragraph_start), i, unbalanced=True)
+        return i + 1
+
+    def _lone_close_start(self, last_closed: int, paragraph_start: int) -> int:
+        """A closing mark with no opening one: the quote began at the paragraph (or last quote)."""
+        start = max(last_closed, paragraph_start)
+        while start < len(self.text) and (self.text[start].isspace() or self.text[start] in ",.;:"):
+            start += 1
+        return start
+
+    def _finish(self, stack: list, end: int, next_start: Optional[int]) -> None:
+        """Marks still open at the paragraph end: carried on, or closed at the end and flagged."""
+        stack = [(kind, start) for kind, start in stack if kind != "single"]
+        if not stack:
+            return
+        kind, start = stack[0]
+        opener = DOUBLE_OPEN + STRAIGHT_DOUBLE if kind == "double" else GUILLEMET_OPEN
+        if next_start is not None and self.text[next_start] in opener:
+            self.carried = (kind, start)
+            return
+        self._add(start, end, unbalanced=True)
+
+    def _add(self, start: int, end: int, unbalanced: bool = False, nested: bool = False) -> None:
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            self.found.append(RawQuote(start, end, unbalanced=unbalanced, nested=nested))
+
+
+def block_quotes(text: str, marked: list[RawQuote]) -> list[RawQuote]:
+    """Paragraphs quoted whole: after a paragraph ending with a colon that announces a quotation,
+    and not themselves opening with a quotation mark."""
+    found = []
+    spans = paragraphs(text)
+    for (prev_start, prev_end), (start, end) in zip(spans, spans[1:]):
+        intro = text[prev_start:prev_end].rstrip()
+        if not intro.endswith(":") or text[start] in ALL_MARKS:
+            continue
+        last_sentence = re.split(r"(?<=[.!?])\s+", intro)[-1]
+        if BLOCK_INTRODUCERS.search(last_sentence) and not any(q.start < end and q.end > start for q in marked):
+            found.append(RawQuote(start, end, block=True))
+    return found
+
+
+def find_quotes(text: str) -> list[RawQuote]:
+    """Every quoted span of a text: marked quotes and block quotations, in text order."""
+    marked = _Scanner(text).scan()
+    return sorted(marked + block_quotes(text, marked), key=lambda q: q.start)
+
+
+# --- reading the parse around a quote ------------------------------------------------------------
+
+@dataclass
+class Speaker:
+    entity: Optional[Entity]
+    reason: str
+    tight: bool = True  # the cue governs the quote itself, not just its sentence
+
+
+class QuoteContext:
+    """One quote's place in the parse: its tokens, the tokens of its sentences outside any quote."""
+
+    def __init__(self, doc: Doc, raw: RawQuote, inside: list[bool]) -> None:
+        self.doc = doc
+        self.raw = raw
+        self.span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+        first, last = self.span[0], self.span[-1]
+        self.sentences = _sentences_between(doc, first.sent.start, last.sent.end)
+        self.outside = [t for s in self.sentences for t in s if not inside[t.i]]
+        self.inside = inside
+
+    @property
+    def words(self) -> list[Token]:
+        return [t for t in self.span if not t.is_punct and not t.is_space]
+
+    def root(self) -> Token:
+        """The quote token whose head lies outside the quote (the quote's attachment point)."""
+        for token in self.span:
+            if not (self.span.start <= token.head.i < self.span.end) or token.head is token:
+                if not token.is_punct:
+                    return token
+        return self.span.root
+
+
+def _sentences_between(doc: Doc, start: int, end: int) -> list[Span]:
+    sentences, i = [], start
+    while i < end:
+        sentence = doc[i].sent
+        sentences.append(sentence)
+        i = sentence.end
+    return sentences
+
+
+def _inside_marks(doc: Doc, raws: Iterable[RawQuote]) -> list[bool]:
+    """For each token, whether it lies inside a quote or is a quotation mark."""
+    inside = [token.is_quote for token in doc]
+    for raw in raws:
+        span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+        if span is not None:
+            for i in range(span.start, span.end):
+                inside[i] = True
+    return inside
+
+
+def _entity_of(doc: Doc, token: Token) -> tuple[Optional[Entity], bool]:
+    """The entity a token (or its noun phrase: "their chairman, Dr. Obi") names; and whether a
+    pronoun led there. "whose" reaches the noun its relative clause hangs on."""
+    if token.lower_ == "whose":
+        clause = token.head.head
+        if clause.dep_ == "relcl":
+            return _entity_of(doc, clause.head)
+    entity = entity_at(doc, token.idx)
+    if entity is not None:
+        return entity, token.pos_ == "PRON"
+    for child in token.children:
+        if child.dep_ in ("appos", "compound", "poss") or (child.dep_ == "prep" and child.lower_ == "by"):
+            found = entity_at(doc, child.idx)
+            if found is None and child.dep_ == "prep":
+                found = next((entity_at(doc, t.idx) for t in child.children if entity_at(doc, t.idx)), None)
+            if found is not None:
+                return found, child.pos_ == "PRON"
+    return None, False
+
+
+def _with_pronoun(reason: str, via_pronoun: bool) -> str:
+    return f"pronoun, {reason}" if via_pronoun else reason
+
+
+def _document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
+    """The author of "her memoir", "Whitcombe's survey", "a letter from Whitcombe"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            entity, via_pronoun = _entity_of(doc, child)
+            if entity is not None:
+                return entity, via_pronoun
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            for object_ in child.children:
+                entity, via_pronoun = _entity_of(doc, object_)
+                if entity is not None:
+                    return entity, via_pronoun
+    return None
+
+
+def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
+    """The speaker a verb's subject names: a person, a pronoun, or a document's author."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if not subjects and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
+    agents = [t for c in verb.children if c.dep_ == "agent" for t in c.children]
+    for subject in agents + subjects:
+        if subject.lemma_ in DOCUMENT_NOUNS:
+            author = _document_author(doc, subject)
+            if author is not None:
+                return Speaker(author[0], _with_pronoun("work author", author[1]))
+            continue
+        entity, via_pronoun = _entity_of(doc, subject)
+        if entity is not None:
+            return Speaker(entity, _with_pronoun(reason, via_pronoun))
+        if subject.pos_ in ("NOUN", "PROPN", "PRON") and subject.lower_ not in ("it", "which", "that"):
+            return Speaker(None, f"unnamed speaker: {subject.text}")
+    return None
+
+
+def _is_speech_verb(token: Token) -> bool:
+    if token.lemma_ in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX"):
+        return True
+    return token.lemma_ in DOCUMENT_VERBS and any(
+        c.dep_ in SUBJECT_DEPS and c.lemma_ in DOCUMENT_NOUNS for c in token.children
+    )
+
+
+def _governs(verb: Token, context: QuoteContext) -> bool:
+    """Whether the verb governs the quote closely: "called it 'x'", "regards X as 'y'",
+    "said the word meant 'z'"; not "complained of the 'ghost town'"."""
+    token = context.root()
+    for _ in range(TIGHT_PATH_STEPS + 1):
+        head = token.head
+        if head is verb:
+            return True
+        if head is token or not (head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS):
+            return False
+        token = head
+    return False
+
+
+def verb_cue(context: QuoteContext) -> Optional[Speaker]:
+    """A speech verb in the quote's sentences, outside the quote: its subject is the speaker."""
+    doc, span = context.doc, context.span
+    verbs = [t for t in context.outside if _is_speech_verb(t)]
+    verbs.sort(key=lambda v: (not _governs(v, context), min(abs(v.i - span.start), abs(v.i - span.end))))
+    for verb in verbs:
+        lemma = verb.lemma_
+        speaker = _subject_speaker(doc, verb, f"verb:{verb.text.lower()}")
+        if speaker is not None:
+            speaker.tight = _governs(verb, context)
+            if lemma in DOCUMENT_VERBS and lemma not in SPEECH_LEMMAS:
+                speaker.reason = speaker.reason if "work author" in speaker.reason else "work author"
+            return speaker
+    return None
+
+
+def according_to_cue(context: QuoteContext) -> Optional[Speaker]:
+    """"according to X" / "according to his book" anywhere in the sentence outside the quote."""
+    doc = context.doc
+    for token in context.outside:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        for object_ in doc[token.i + 1].children:
+            if object_.lemma_ in DOCUMENT_NOUNS:
+                author = _document_author(doc, object_)
+                if author is not None:
+                    return Speaker(author[0], _with_pronoun("work author", author[1]), tight=False)
+            entity, via_pronoun = _entity_of(doc, object_)
+            if entity is not None:
+                return Speaker(entity, _with_pronoun("according to", via_pronoun), tight=False)
+            return Speaker(None, f"unnamed speaker: according to {object_.text}", tight=False)
+    return None
+
+
+def possessive_cue(context: QuoteContext) -> Optional[Speaker]:
+    """"X's description", "in her words", "by his own account": the possessor is the speaker."""
+    doc = context.doc
+    for token in context.outside:
+        if token.lemma_ not in QUOTE_NOUNS:
+            continue
+        for child in token.children:
+            if child.dep_ == "poss":
+                entity, via_pronoun = _entity_of(doc, child)
+                if entity is not None:
+                    reason = "in X's words" if token.lower_ == "words" else "possessive"
+                    tight = token.lower_ in ("words", "account") or _copula_pair(token, context)
+                    return Speaker(entity, _with_pronoun(reason, via_pronoun), tight=tight)
+    return None
+
+
+def _copula_pair(noun: Token, context: QuoteContext) -> bool:
+    """"'x' was Lenin's word": the noun and the quote are the two sides of one copula."""
+    root = context.root()
+    return noun.head is root.head or noun.head is root or root.head is noun
+
+
+def work_cue(context: QuoteContext) -> Optional[Speaker]:
+    """A quote in a sentence naming a work (doc._.works): that work's first author."""
+    works = annotations(context.doc, "works")
+    if not works:
+        return None
+    start, end = context.sentences[0].start_char, context.sentences[-1].end_char
+    for work in works:
+        for mention in work.mentions:
+            if start <= mention.start < end and work.authors:
+                entity = entity_by_name(context.doc, work.authors[0])
+                if entity is not None:
+                    return Speaker(entity, "work author", tight=False)
+    return None
+
+
+SPEAKER_CUES = (possessive_cue, according_to_cue, verb_cue, work_cue)
+
+
+def find_speaker(context: QuoteContext) -> Optional[Speaker]:
+    found = [speaker for speaker in (cue(context) for cue in SPEAKER_CUES) if speaker is not None]
+    named = [s for s in found if s.entity is not None]
+    tight = [s for s in named if s.tight]
+    if tight:
+        return tight[0]
+    return named[0] if named else (found[0] if found else None)
+
+
+def block_speaker(doc: Doc, raw: RawQuote) -> Optional[Speaker]:
+    """The source named in the sentence introducing a block quotation: "a letter from X", "by X",
+    else the subject of a speech verb there ("X wrote:")."""
+    if raw.start < 2:
+        return None
+    intro = doc.char_span(0, raw.start, alignment_mode="contract")
+    if intro is None or not len(intro):
+        return None
+    token = intro[-1]
+    while token.i > 0 and (token.is_space or token.is_punct):
+        token = doc[token.i - 1]
+    sentence = token.sent
+    for noun in sentence:
+        if noun.lemma_ in DOCUMENT_NOUNS or noun.lemma_ in ("quotation", "passage", "extract"):
+            author = _document_author(doc, noun)
+            if author is not None:
+                return Speaker(author[0], _with_pronoun("block source", author[1]))
+        if noun.lower_ == "by" and noun.head.lemma_ in DOCUMENT_NOUNS | {"entry"}:
+            for object_ in noun.children:
+                entity, via_pronoun = _entity_of(doc, object_)
+                if entity is not None:
+                    return Speaker(entity, _with_pronoun("block source", via_pronoun))
+    for verb in sentence:
+        if verb.lemma_ in SPEECH_LEMMAS and verb.pos_ == "VERB":
+            speaker = _subject_speaker(doc, verb, f"verb:{verb.text.lower()}")
+            if speaker is not None:
+                return speaker
+    return None
+
+
+# --- kinds ---------------------------------------------------------------------------------------
+
+def is_title_case(words: list[str]) -> bool:
+    """"Gold Without Kings", "The Man from the Board": every word capitalised but small ones."""
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in TITLE_LOWER_WORDS or not w[:1].isalpha() for w in words)
+
+
+def looks_like_title(context: QuoteContext) -> bool:
+    """Title case and a work named just before it ("the chapter titled", "her essay,"), or the
+    title of a work the works component found."""
+    words = [t.text for t in context.words]
+    if not is_title_case(words) or len(words) > 12:
+        return False
+    quoted = context.doc.text[context.raw.start:context.raw.end].strip(" ,.;:")
+    if any(work.title.strip().lower() == quoted.lower() for work in annotations(context.doc, "works")):
+        return True
+    before = context.doc[max(context.span.start - 7, context.span.sent.start):context.span.start]
+    return any(t.lower_ in TITLE_CONTEXT for t in before)
+
+
+def _is_short_term(context: QuoteContext) -> bool:
+    """A quoted word or phrase rather than someone's sentence: few words and no finite verb."""
+    words = context.words
+    has_verb = any(t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") in (["Fin"], []) and t.pos_ != "ADJ"
+                   for t in words if t.tag_ not in ("VBN", "VBG"))
+    return len(words) <= SHORT_QUOTE_WORDS and not has_verb
+
+
+def classify(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext]]) -> tuple[str, Optional[Speaker]]:
+    """The quote's kind and speaker."""
+    if context.raw.block:
+        return "quotation", block_speaker(context.doc, context.raw) or Speaker(None, "no cue")
+    if looks_like_title(context):
+        return "title", Speaker(None, "title of a work")
+    speaker = find_speaker(context)
+    short = _is_short_term(context)
+    if short and (speaker is None or not speaker.tight or speaker.entity is None and "unnamed" not in speaker.reason):
+        return "scare", Speaker(None, "a term in the writer's own quotes")
+    if speaker is None or speaker.entity is None:
+        carried = continuation(context, previous)
+        if carried is not None:
+            return "quotation", carried
+    return "quotation", speaker or Speaker(None, "no cue")
+
+
+def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext]]) -> Optional[Speaker]:
+    """A quote following another by the same voice: in the same sentence, or in the next one
+    when nothing but a short link ("A week later:", "Of another:") stands between them."""
+    if previous is None or previous[0].kind != "quotation" or previous[0].speaker is None:
+        return None
+    quote, earlier = previous
+    gap = context.doc.text[quote.end:context.raw.start]
+    same_sentence = earlier.sentences[-1].start == context.sentences[0].start
+    next_sentence = context.sentences[0].start <= earlier.sentences[-1].end + 1
+    if PARAGRAPH_BREAK.search(gap) and not context.raw.start - quote.end < 4:
+        return None
+    if same_sentence or (next_sentence and len(gap.split()) <= 6):
+        entity = next(e for e in annotations(context.doc, "entities") if e.id == quote.speaker)
+        return Speaker(entity, "continuation")
+    return None
+
+
+# --- the component -------------------------------------------------------------------------------
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    raws = find_quotes(doc.text)
+    inside = _inside_marks(doc, raws)
+    quotes: list[Quote] = []
+    previous: Optional[tuple[Quote, QuoteContext]] = None
+    for raw in raws:
+        context = QuoteContext(doc, raw, inside)
+        if context.span is None or not len(context.span):
+            continue
+        kind, speaker = classify(context, previous)
+        entity = speaker.entity if speaker else None
+        quote = Quote(
+            id=f"q{len(quotes) + 1}",
+            text=doc.text[raw.start:raw.end],
+            start=raw.start,
+            end=raw.end,
+            kind=kind,
+            speaker=entity.id if entity else None,
+            speaker_name=entity.name if entity else None,
+            block=raw.block,
+            speaker_reason=speaker.reason if speaker else None,
+            unbalanced=raw.unbalanced,
+        )
+        quotes.append(quote)
+        if not raw.nested:
+            previous = (quote, context)
+    return quotes
+
+
+class QuoteExtractor:
+    """Writes ``doc._.quotes``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = extract_quotes(doc)
+        return doc
+
+
+@Language.factory(
+    "historiograph_quotes",
+    assigns=["doc._.quotes"],
+    requires=["doc._.entities", "token.dep"],
+)
+def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
+    return QuoteExtractor()
+
+
+PIPELINE_NAME = "historiograph_quotes"
+if PIPELINE_NAME not in PIPELINE:
+    PIPELINE.append(PIPELINE_NAME)
