@@ -110,7 +110,17 @@ def repeated_lines(sources: Iterable[Source]) -> frozenset[str]:
     counts: Counter[str] = Counter()
     for source in sources:
         files += 1
-        counts.update({line.strip() for line in source.text.split("\n") if 0 < len(line.strip()) <= REPEAT_MAX_LEN})
+        counts.update(short_lines(source))
+    return repeated_among(counts, files)
+
+
+def short_lines(source: Source) -> set[str]:
+    """The lines of a source short enough to be a masthead, counted once per source."""
+    return {line.strip() for line in source.text.split("\n") if 0 < len(line.strip()) <= REPEAT_MAX_LEN}
+
+
+def repeated_among(counts: Counter[str], files: int) -> frozenset[str]:
+    """The repeated lines, from counts of sources per short line (summed over partitions)."""
     if files < REPEAT_MIN_FILES:
         return frozenset()
     return frozenset(line for line, n in counts.items() if n >= REPEAT_MIN_FILES and n * 2 >= files)

@@ -17,6 +17,7 @@ from .model import Cleaned, Document, Source
 from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
+from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -84,13 +85,18 @@ def prepare_documents(paths: Iterable[str | Path], settings: Settings, report: R
     return sources, documents
 
 
-def extract(documents: list[Document], settings: Settings, nlp=None) -> Iterator[Document]:
+def extract(documents: Iterable[Document], settings: Settings, nlp=None) -> Iterator[Document]:
     """Each document parsed once and annotated by every extractor."""
     nlp = nlp or load_pipeline(settings.model)
-    longest = max((len(d.text) for d in documents), default=0)
-    nlp.max_length = max(nlp.max_length, longest + 1)
-    for document, doc in parse_documents(nlp, documents, settings.batch_size):
+    for document, doc in parse_documents(nlp, fitted(nlp, documents), settings.batch_size):
         yield annotate(document, doc)
+
+
+def fitted(nlp, documents: Iterable[Document]) -> Iterator[Document]:
+    """The documents, spaCy's length guard raised for each just before it is parsed."""
+    for document in documents:
+        nlp.max_length = max(nlp.max_length, len(document.text) + 1)
+        yield document
 
 
 def process_paths(paths: Iterable[str | Path], settings: Optional[Settings] = None, nlp=None) -> tuple[list[Document], Report]:
@@ -107,14 +113,13 @@ def run(
     settings: Optional[Settings] = None,
     progress: Optional[Progress] = None,
 ) -> Report:
-    """The main job: every document of the corpus stored and written as JSONL."""
+    """The main job: every document of the corpus stored and written as JSONL, streamed (see stream.py)."""
     settings = settings or Settings()
     report = Report()
-    sources, documents = prepare_documents(paths, settings, report)
-    store.save_sources(sources)
+    documents = corpus_documents(paths, settings, report, store.save_sources)
     for done, document in enumerate(extract(documents, settings), start=1):
         store.save(document)
         jsonl.write(document_json(document) + "\n")
         if progress:
-            progress("extract", done, len(documents))
+            progress("extract", done, None)
     return report
