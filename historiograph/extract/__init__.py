@@ -46,3 +46,4 @@ def annotations(doc: Doc, name: str) -> list:
 # for spaCy users who never import historiograph). Each module appends its name to PIPELINE.
 from . import entities  # noqa: E402,F401  (historiograph_entities)
 from . import quotes  # noqa: E402,F401  (historiograph_quotes)
+from . import claims  # noqa: E402,F401  (historiograph_claims)

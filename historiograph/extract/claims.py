@@ -1,0 +1,660 @@
+"""Claims: what the text attributes to whom, whether the writer accepts it, and on what evidence.
+
+A claim is a proposition with a holder: the complement of a reporting or cognition verb ("X
+argues that ..."), of a claim noun ("X's contention that ..."), of a verdict ("X is right that
+..."), the clause an "according to X" governs, or a quotation with a known speaker. The writer's
+stance is read from the evaluative language around the claim (in its sentence, with negation
+from the parse, and in the next one or two sentences); evidence is the span where the writer
+gives some, or a ``none_cited`` flag when the writer says the holder gives none.
+
+The component reads ``doc._.entities`` (holders, pronouns), ``doc._.quotes`` (quotation claims,
+``Claim.quotes``) and ``doc._.works`` (a work's author holds what the work maintains). It never
+calls the model: one pass over the tokens, one over the claims.
+"""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Claim
+from . import PIPELINE, annotations
+from .entities import entity_at, entity_by_name
+
+WRITER = "the writer"
+
+# Verbs whose clausal complement is a proposition their subject holds or puts forward.
+REPORTING_VERBS = frozenset(
+    "argue believe contend maintain assert claim insist think suggest hold deny concede write say "
+    "allege conclude hypothesize imply infer propose reckon speculate surmise posit aver declare "
+    "affirm admit acknowledge assume doubt fear feel hope imagine judge observe note remark "
+    "report state stress emphasize explain hint charge complain protest reply retort counter "
+    "agree accept recognize realize discern show demonstrate prove establish point".split()
+)
+# Verbs whose object is cast as something: "regards X as mistaken", "sees the war as a crusade".
+CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe".split())
+# Factive verbs and concessions: using them, the writer grants the complement ("Hart shows that
+# ...", "Hart himself admits that ...").
+FACTIVE_VERBS = frozenset(
+    "recognize realize discern show demonstrate prove establish admit concede acknowledge".split()
+)
+# What a record can do to a proposition: "the minutes show that ..." is the writer's own claim.
+RECORD_VERBS = FACTIVE_VERBS | frozenset("suggest indicate record reveal confirm".split())
+# Nouns naming a proposition someone holds; their "that" clause is the claim.
+CLAIM_NOUNS = frozenset(
+    "contention argument assertion claim view belief thesis idea notion insistence suggestion "
+    "conviction assumption theory allegation charge premise conclusion refrain opinion "
+    "position hypothesis proposition".split()
+)
+# Subjects that are works: what "her study maintains" is held by the work's author.
+WORK_NOUNS = frozenset(
+    "book study work volume biography monograph article essay history memoir account chapter "
+    "survey edition treatise".split()
+)
+# Subjects that are the record itself: "the minutes show that ..." is the writer's own claim.
+EVIDENCE_NOUNS = frozenset(
+    "evidence record minute archive document figure census ledger data source register "
+    "letter diary file return account paper dispatch report survey listing roll".split()
+)
+# Qualifiers that turn a "book" into a record rather than a work: "poll books", "minute books".
+RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation letter order".split())
+# Adjectives that deliver a verdict on a holder: "X is right that ...", "Y is wrong to say ...".
+VERDICT_WORDS = {"right": 1, "correct": 1, "justified": 1, "wrong": -1, "mistaken": -1, "incorrect": -1}
+# Who "rejects/ignores the argument that ..." does not hold it: look elsewhere for the holder.
+REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute support".split())
+# Pronouns the writer uses for himself; their claims are kept only when the writer cites evidence.
+WRITER_PRONOUNS = frozenset({"i", "we"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "them", "their"})
+
+# Single words of endorsement and rejection (lemmas, lower case). Negation in the parse flips them,
+# so "not convincing" rejects and "not wrong" endorses. Words inside the claim span are the
+# holder's, not the writer's, and never count.
+ENDORSING_WORDS = frozenset(
+    "rightly correctly persuasively convincingly justly accurately aptly soundly cogently "
+    "compelling convincing persuasive right correct sound valid agree concur illuminating shrewd "
+    "perceptive insightful well-founded consistent borne truth fair shrewdly admirably "
+    "demonstrably".split()
+)
+REJECTING_WORDS = frozenset(
+    "wrong wrongly mistaken mistakenly false falsely absurd absurdly nonsense baseless groundless "
+    "untenable implausible unconvincing misleading fanciful mystery disappointing dubious "
+    "erroneous fallacy refute rebut disprove contradict unfounded unsupported fiction fantasy "
+    "naive specious preposterous ludicrous silly myth distortion travesty error inconsistent "
+    "exaggerate exaggerated exaggeration incredible unpersuasive flimsy reject dismiss demolish "
+    "unfair".split()
+)
+# Fixed phrases the single words miss; matched on the text, outside the claim span.
+ENDORSING_PHRASES = re.compile(
+    r"\b(I (?:entirely |fully |quite )?agree|surely right|no doubt right|is right to|are right to|"
+    r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
+    r"beyond dispute|well documented|the evidence bears (?:this|him|her|them) out)\b",
+    re.IGNORECASE,
+)
+REJECTING_PHRASES = re.compile(
+    r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
+    r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
+    r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
+    r"does not survive|is simply wrong|little to do with|a jot of evidence|nothing of the kind|"
+    r"on the contrary|the opposite is true|not a shred)\b",
+    re.IGNORECASE,
+)
+# Opening a sentence right after a claim, these turn the reader against it (a weak signal that
+# an explicit endorsement in the claim's own sentence outweighs).
+CONTRAST_OPENERS = frozenset("but yet however nevertheless nonetheless actually".split())
+# Hedges: the writer declines to judge, so weak signals around them are not a verdict.
+HEDGES = frozenset("perhaps possibly arguably conceivably may might".split())
+
+# Where the writer gives evidence: examples, dated instances, the record, earlier demonstrations.
+EVIDENCE_CUES = re.compile(
+    r"(\bfor (?:example|instance)\b|\b(?:the|[A-Z]\w+'s|his|her|their|its)(?: \w+){0,3} (?:records?|"
+    r"minutes|archives?|census|ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|"
+    r"papers|correspondence|reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? "
+    r"(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|reveals?|revealed|records?|lists?|"
+    r"suggests?|confirms?|contradicts?|describes?|bears? \w+ out|leaves? no doubt|make \w+ \w+ plain|"
+    r"tells? another story|says? otherwise)\b|\bas (?:\w+ ){0,3}(?:book|study|work|research|"
+    r"article|census|survey|records?) (?:showed|demonstrated|shows|demonstrates|proved|made clear)|"
+    r"\bthe evidence (?:is|shows|suggests|points|all points)|\baccording to the (?:minutes|census|"
+    r"records?|registers?|accounts|ledgers?|returns))",
+    re.IGNORECASE,
+)
+# The writer says the holder gives no evidence at all.
+HOLDER_CITES_NONE = re.compile(
+    r"(\b(?:offers?|offered|gives?|gave|cites?|cited|provides?|provided|produces?|produced) no "
+    r"(?:source|sources|evidence|reference|references|documentation|proof|support)\b|\bwithout "
+    r"(?:a shred of|any|a scrap of|a jot of) (?:evidence|proof|documentation|source|support)\b|"
+    r"\bcites? none\b|\bno (?:evidence|source|documentation|proof) (?:is|was) (?:offered|given|"
+    r"cited|produced)|\bunsupported by (?:any )?(?:evidence|sources?|documents)\b|"
+    r"\bwithout a single (?:document|source)|\b(?:does|do|did) not (?:cite|give|offer|provide|"
+    r"produce) (?:any |a single )?(?:source|evidence|reference|proof))",
+    re.IGNORECASE,
+)
+# The writer says there is no evidence; weaker than the above, so evidence the writer gives wins.
+NO_EVIDENCE_CUES = re.compile(
+    r"\b(?:there is no (?:evidence|proof|basis)|a jot of evidence|not a shred of evidence)\b",
+    re.IGNORECASE,
+)
+# How many sentences after a claim's own may still judge it.
+FOLLOWING_SENTENCES = 2
+# Evaluative clauses this short are the writer's verdict ("I think he is correct"), not a claim.
+VERDICT_CLAUSE_TOKENS = 5
+
+
+@dataclass
+class Candidate:
+    """A claim before ids and stance: its span, the token that introduced it, its holder."""
+
+    start: int
+    end: int
+    trigger: Token
+    holder: Optional[str] = None
+    holder_name: Optional[str] = None
+    writer: bool = False
+    verdict: int = 0  # +1/-1 from the trigger itself ("is right that", "rightly shows")
+    subject: Optional[Token] = None  # the holder's token, when the trigger is not a verb
+
+
+class ClaimExtractor:
+    def __init__(self, following_sentences: int = FOLLOWING_SENTENCES):
+        self.following_sentences = following_sentences
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = DocContext(doc, self.following_sentences)
+        candidates = find_candidates(doc, context)
+        candidates += quotation_candidates(doc, context, candidates)
+        candidates.sort(key=lambda c: (c.start, c.end))
+        kept = keep_claims(doc, context, candidates)
+        doc._.claims = [
+            to_claim(doc, context, number, candidate, candidates)
+            for number, candidate in enumerate(kept, start=1)
+        ]
+        return doc
+
+
+@Language.factory(
+    "historiograph_claims",
+    assigns=["doc._.claims"],
+    requires=["doc._.entities", "doc._.quotes"],
+    default_config={"following_sentences": FOLLOWING_SENTENCES},
+)
+def make_claims(nlp: Language, name: str, following_sentences: int = FOLLOWING_SENTENCES):
+    return ClaimExtractor(following_sentences)
+
+
+class DocContext:
+    """What the other components wrote, and the sentences, indexed once per document."""
+
+    def __init__(self, doc: Doc, following_sentences: int):
+        self.doc = doc
+        self.following_sentences = following_sentences
+        people = sorted(
+            ((m.start, e) for e in annotations(doc, "entities") if e.type == "PERSON" for m in e.mentions),
+            key=lambda pair: pair[0],
+        )
+        self.person_starts = [start for start, _ in people]
+        self.people = [entity for _, entity in people]
+        self.quotes = list(annotations(doc, "quotes"))
+        self.works = annotations(doc, "works")
+        self.sentences = list(doc.sents)
+        self.sentence_of = [0] * len(doc)
+        for number, sentence in enumerate(self.sentences):
+            for i in range(sentence.start, sentence.end):
+                self.sentence_of[i] = number
+        self.author = doc._.get("author") if Doc.has_extension("author") else None
+
+    def in_quotation(self, offset: int) -> bool:
+        return any(q.kind == "quotation" and q.start <= offset < q.end for q in self.quotes)
+
+    def last_person_before(self, offset: int, window: int):
+        """The person mentioned last before ``offset`` (name or resolved pronoun), if near."""
+        position = bisect_right(self.person_starts, offset - 1) - 1
+        if position >= 0 and self.person_starts[position] >= offset - window:
+            return self.people[position]
+        return None
+
+
+def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, candidates) -> Claim:
+    start, end = candidate.start, candidate.end
+    zone = judgement_zone(context, candidate, candidates)
+    return Claim(
+        id=f"c{number}",
+        text=doc.text[start:end],
+        start=start,
+        end=end,
+        holder=candidate.holder,
+        holder_name=candidate.holder_name,
+        stance="agrees" if candidate.writer else stance_of(candidate, zone),
+        evidence=evidence_in(doc, candidate, zone),
+        quotes=[q.id for q in context.quotes if q.end > start and q.start < end + 1],
+    )
+
+
+# --- finding claims -------------------------------------------------------------------------
+
+
+def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
+    found = []
+    for token in doc:
+        if context.in_quotation(token.idx):
+            continue  # the speaker's own reasoning: the quotation claim covers it
+        candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
+        if candidate and candidate.end > candidate.start and not is_verdict_clause(doc, candidate):
+            resolve_holder(doc, context, candidate)
+            found.append(candidate)
+    return found
+
+
+def verb_claim(verb: Token) -> Optional[Candidate]:
+    lemma = verb.lemma_.lower()
+    if verb.pos_ not in ("VERB", "AUX") or is_negated(verb):
+        return None
+    if lemma in REPORTING_VERBS:
+        complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        verdict = 1 if lemma in FACTIVE_VERBS else 0
+        if complement is not None:
+            return Candidate(*clause_span(complement), verb, verdict=verdict)
+        if inserted_report(verb):  # "The tariff, Hart argues, ..." / "As Hart says, ..."
+            return Candidate(*clause_span(verb.head, without=verb), verb, verdict=verdict)
+    if lemma in CASTING_VERBS:
+        return casting_claim(verb)
+    return None
+
+
+def inserted_report(verb: Token) -> bool:
+    if verb.head == verb or verb.head.pos_ not in ("VERB", "AUX"):
+        return False
+    as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    return verb.dep_ == "parataxis" or as_clause
+
+
+def casting_claim(verb: Token) -> Optional[Candidate]:
+    """ "regards the policy as mistaken": the object and what it is cast as."""
+    thing = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    cast = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if thing is None or cast is None or not list(cast.children):
+        return None
+    return Candidate(thing.left_edge.idx, end_of(cast.right_edge), verb)
+
+
+def noun_claim(noun: Token) -> Optional[Candidate]:
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUNS:
+        return None
+    clause = that_clause(noun)
+    if clause is None and noun.dep_ == "attr":
+        clause = that_clause(noun.head)  # "It is X's contention that ..." (extraposed)
+    if clause is None:
+        return None
+    return Candidate(*clause_span(clause), noun)
+
+
+def that_clause(head: Token) -> Optional[Token]:
+    for child in head.children:
+        if child.dep_ in ("acl", "ccomp", "advcl", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" or m.i == child.left_edge.i and m.lower_ == "that"
+            for m in child.children
+        ):
+            return child
+    return None
+
+
+def verdict_claim(word: Token) -> Optional[Candidate]:
+    """ "He is surely right that ...", "She is wrong to say ...": a claim judged as it is stated."""
+    sign = VERDICT_WORDS.get(word.lower_)
+    if sign is None or word.i + 1 >= len(word.doc):
+        return None
+    following = word.doc[word.i + 1]
+    clause = None
+    if following.lower_ == "that" and following.head != word:
+        clause = following.head
+    elif following.lower_ == "to" and following.head.dep_ == "xcomp":
+        clause = following.head
+    if clause is None or clause.i <= word.i:
+        return None
+    subject = subject_of(word) or subject_of(clause.head)
+    if subject is None:
+        return None
+    if is_negated(word) or is_negated(word.head):
+        sign = -sign
+    return Candidate(*clause_span(clause), word, verdict=sign, subject=subject)
+
+
+def according_claim(word: Token) -> Optional[Candidate]:
+    """ "According to X, S": S is X's claim (unless X is a record: then it is evidence)."""
+    if word.lower_ != "according" or word.head == word:
+        return None
+    to = next((c for c in word.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if source is None or is_record(source):
+        return None
+    return Candidate(*clause_span(word.head, without=word), word, subject=source)
+
+
+def clause_span(head: Token, without: Optional[Token] = None) -> tuple[int, int]:
+    """Char range of a clause, without its "that", its edge punctuation, or an inserted phrase."""
+    tokens = [t for t in head.subtree if without is None or (t != without and without not in t.ancestors)]
+    while tokens and (
+        tokens[0].lower_ in ("that", "whether") and tokens[0].dep_ in ("mark", "nsubj")
+        and tokens[0].head == head or tokens[0].is_punct and not tokens[0].is_quote or tokens[0].dep_ == "cc"
+    ):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and not tokens[-1].is_quote and tokens[-1].text != ")":
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    return tokens[0].idx, end_of(tokens[-1])
+
+
+def end_of(token: Token) -> int:
+    return token.idx + len(token.text)
+
+
+def is_negated(token: Token) -> bool:
+    """Negated in the parse: a "not"/"never" child, "no" as determiner, or "nor" heading it."""
+    return any(
+        c.dep_ == "neg" or c.lower_ in ("no", "nor", "neither", "never") and c.dep_ in ("det", "cc", "preconj")
+        for c in token.children
+    )
+
+
+def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
+    """ "I think he is correct", "This is simply wrong": a judgement on a claim, not a claim."""
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if span is None or len(span) > VERDICT_CLAUSE_TOKENS:
+        return False
+    return any(t.lemma_.lower() in ENDORSING_WORDS | REJECTING_WORDS for t in span)
+
+
+def subject_of(token: Token) -> Optional[Token]:
+    """The subject of a verb, borrowed from the verb it is coordinated with or governed by."""
+    for _ in range(3):
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None:
+            return subject
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+            return token.head  # "the historian who argues that ..."
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head == token:
+            return None
+        token = token.head
+    return None
+
+
+def is_record(token: Token) -> bool:
+    """ "the minutes", "the poll books", "the census": a record, not a person or a work."""
+    return token.lemma_.lower() in EVIDENCE_NOUNS or any(
+        c.dep_ == "compound" and c.lemma_.lower() in RECORD_QUALIFIERS for c in token.children
+    )
+
+
+# --- holders ---------------------------------------------------------------------------------
+
+
+def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
+    trigger = candidate.trigger
+    holder_token = candidate.subject
+    if holder_token is None:
+        holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
+    if holder_token is None:
+        person = context.last_person_before(trigger.idx, window=400)
+        if person is not None:
+            candidate.holder, candidate.holder_name = person.id, person.name
+        return
+    holder_from_token(doc, context, candidate, holder_token)
+
+
+def noun_holder(noun: Token) -> Optional[Token]:
+    """Whose contention: "X's", "of X", or the subject of the verb that advances it."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    if noun.dep_ == "attr":
+        return next((c for c in noun.head.children if c.dep_ == "poss"), None)
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+    if verb is not None and verb.lemma_.lower() not in REJECTING_VERBS_OF_NOUNS:
+        return subject_of(verb)
+    return None
+
+
+def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token: Token) -> None:
+    lower = token.lower_
+    if lower in WRITER_PRONOUNS or is_record(token):
+        writer_claim(context, candidate, token)
+        return
+    if token.lemma_.lower() in WORK_NOUNS:
+        work_author(doc, context, candidate, token)
+        return
+    start, end = name_span(token)
+    entity = next((e for e in (entity_at(doc, t.idx) for t in reversed(token.doc.char_span(
+        start, end, alignment_mode="expand") or [token])) if e is not None), None)
+    if entity is None and lower in PERSON_PRONOUNS:
+        entity = context.last_person_before(token.idx, window=600)
+    if entity is not None:
+        candidate.holder, candidate.holder_name = entity.id, entity.name
+    elif lower not in PERSON_PRONOUNS and lower not in ("it", "this", "that", "which", "there", "who"):
+        candidate.holder_name = doc.text[start:end]
+
+
+def name_span(token: Token) -> tuple[int, int]:
+    """The holder phrase without a trailing possessive or clauses: "the older scholars"."""
+    tokens = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("case", "punct")]
+    start = tokens[0] if tokens else token
+    return start.idx, end_of(token)
+
+
+def writer_claim(context: DocContext, candidate: Candidate, token: Token) -> None:
+    """The writer's own claim: held by the document's author when known, else "the writer"."""
+    if is_record(token) and candidate.trigger.lemma_.lower() not in RECORD_VERBS:
+        return  # "the letters describe X as Y": evidence, not a proposition put forward
+    candidate.writer = True
+    author = context.author
+    entity = entity_by_name(context.doc, author) if author else None
+    candidate.holder = entity.id if entity else None
+    candidate.holder_name = author or WRITER
+
+
+def work_author(doc: Doc, context: DocContext, candidate: Candidate, work: Token) -> None:
+    """ "Her study maintains": the possessor; "The book argues": the reviewed work's author."""
+    owner = next((c for c in work.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        holder_from_token(doc, context, candidate, owner)
+        return
+    start, end = name_span(work)
+    named = [w for w in context.works if any(m.start < end and m.end > start for m in w.mentions)]
+    reviewed = [w for w in context.works if w.reviewed]
+    for works in (named, reviewed, context.works):
+        authors = [a for w in works for a in w.authors]
+        if authors:
+            entity = entity_by_name(doc, authors[0])
+            candidate.holder = entity.id if entity else None
+            candidate.holder_name = entity.name if entity else authors[0]
+            return
+    person = context.last_person_before(work.idx, window=600)
+    if person is not None:
+        candidate.holder, candidate.holder_name = person.id, person.name
+
+
+def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) -> list[Candidate]:
+    """Quotations with a speaker that state something and no other claim already carries."""
+    extra = []
+    for quote in context.quotes:
+        if quote.kind != "quotation" or not quote.speaker_name:
+            continue
+        if any(c.start <= quote.end and quote.start <= c.end for c in found):
+            continue
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        inner = [t for t in span or [] if not t.is_quote]
+        if not any(t.pos_ in ("VERB", "AUX") for t in inner):
+            continue  # a phrase, not a proposition
+        candidate = Candidate(inner[0].idx, end_of(inner[-1]), inner[0])
+        candidate.holder, candidate.holder_name = quote.speaker, quote.speaker_name
+        extra.append(candidate)
+    return extra
+
+
+def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> list[Candidate]:
+    """One claim per proposition and holder; the writer's own only when evidence is cited."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if not (candidate.holder_name or candidate.holder):
+            continue
+        if candidate.writer and evidence_in(doc, candidate, judgement_zone(context, candidate, candidates)) is None:
+            continue
+        same = next((k for k in kept if nested(k, candidate) and k.holder_name == candidate.holder_name), None)
+        if same is None:
+            kept.append(candidate)
+        else:  # "is right to point out that S": keep the inner proposition and the verdict
+            inner = candidate if candidate.end - candidate.start < same.end - same.start else same
+            inner.verdict = inner.verdict or candidate.verdict or same.verdict
+            kept[kept.index(same)] = inner
+    return kept
+
+
+def nested(a: Candidate, b: Candidate) -> bool:
+    return a.start <= b.start and b.end <= a.end or b.start <= a.start and a.end <= b.end
+
+
+# --- stance and evidence ---------------------------------------------------------------------
+
+
+@dataclass
+class Zone:
+    """The text that may judge a claim: its own sentence and a few after it."""
+
+    own: Span
+    following: list[Span]
+
+
+def judgement_zone(context: DocContext, candidate: Candidate, candidates: list[Candidate]) -> Zone:
+    number = context.sentence_of[candidate.trigger.i]
+    following = []
+    for sentence in context.sentences[number + 1 : number + 1 + context.following_sentences]:
+        if starts_new_claim(sentence, candidate, candidates):
+            break
+        following.append(sentence)
+    return Zone(context.sentences[number], following)
+
+
+def starts_new_claim(sentence: Span, candidate: Candidate, candidates: list[Candidate]) -> bool:
+    """A sentence with another holder's claim judges that claim, not the earlier one.
+
+    A verdict ("He is right that ...") or the writer's own evidence does not start a new topic.
+    """
+    return any(
+        sentence.start_char <= other.trigger.idx < sentence.end_char
+        and not other.verdict
+        and not other.writer
+        and other.holder_name != candidate.holder_name
+        for other in candidates
+    )
+
+
+def stance_of(candidate: Candidate, zone: Zone) -> str:
+    own = sentence_score(zone.own, candidate) + 2 * candidate.verdict
+    score = own
+    if own == 0:
+        for distance, sentence in enumerate(zone.following):
+            score += sentence_score(sentence, candidate) / (1 + distance)
+            if distance == 0 and opens_with_contrast(sentence):
+                score -= 1
+    if score >= 1:
+        return "agrees"
+    if score <= -1:
+        return "disagrees"
+    return "neutral"
+
+
+def sentence_score(sentence: Span, candidate: Candidate) -> float:
+    """Endorsements (+) and rejections (-) outside the claim, negation flipping them, hedges
+    weakening them."""
+    score = 0.0
+    for token in sentence:
+        if token == candidate.trigger or inside(token.idx, candidate) or judges_other_claim(token, candidate):
+            continue
+        score += 2 * word_polarity(token)
+    for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
+        for match in pattern.finditer(sentence.text):
+            if not inside(sentence.start_char + match.start(), candidate):
+                score += 2 * sign
+    return score * HEDGED_WEIGHT if hedged(sentence, candidate) else score
+
+
+# A hedged sentence ("it may be right") judges at most weakly.
+HEDGED_WEIGHT = 0.4
+
+
+def word_polarity(token: Token) -> int:
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if lemma in REJECTING_WORDS or lower in REJECTING_WORDS:
+        polarity = -1
+    elif lemma in ENDORSING_WORDS or lower in ENDORSING_WORDS:
+        # "rightly rejects": the adverb strengthens the rejection, it does not endorse the claim
+        if token.head.lemma_.lower() in REJECTING_WORDS:
+            return 0
+        polarity = 1
+    else:
+        return 0
+    return -polarity if negated_in_context(token) else polarity
+
+
+def negated_in_context(token: Token) -> bool:
+    """ "not convincing", "is not consistent", "Nor is it consistent", "I cannot agree"."""
+    return is_negated(token) or (token.dep_ in ("acomp", "attr", "advmod") and is_negated(token.head))
+
+
+def judges_other_claim(token: Token, candidate: Candidate) -> bool:
+    """An adverb on another reporting verb ("Y rightly replies") judges Y's claim, not this one."""
+    head = token.head
+    return (
+        token.dep_ == "advmod"
+        and head != candidate.trigger
+        and head.lemma_.lower() in REPORTING_VERBS
+        and candidate.trigger not in head.subtree
+    )
+
+
+def opens_with_contrast(sentence: Span) -> bool:
+    first = next((t for t in sentence if not t.is_punct), None)
+    return first is not None and first.lower_ in CONTRAST_OPENERS
+
+
+def hedged(sentence: Span, candidate: Candidate) -> bool:
+    return any(t.lower_ in HEDGES for t in sentence if not inside(t.idx, candidate))
+
+
+def inside(offset: int, candidate: Candidate) -> bool:
+    return candidate.start <= offset < candidate.end
+
+
+def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
+    """The writer's evidence for or against the claim, or the flag that the holder cites none."""
+    sentences = [zone.own] + zone.following
+    if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None:
+        return {"none_cited": True}
+    start = first_cue(EVIDENCE_CUES, sentences, candidate)
+    if start is not None:
+        end = doc[doc.char_span(start, start + 1, alignment_mode="expand").start].sent.end_char
+        while end > start and doc.text[end - 1] in " \n.":
+            end -= 1
+        return {"text": doc.text[start:end], "start": start, "end": end}
+    if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
+        return {"none_cited": True}
+    return None
+
+
+def first_cue(pattern: re.Pattern, sentences: list[Span], candidate: Candidate) -> Optional[int]:
+    """Char offset of the first match outside the claim itself (the holder's words are not the
+    writer's evidence)."""
+    for sentence in sentences:
+        for match in pattern.finditer(sentence.text):
+            start = sentence.start_char + match.start()
+            if not inside(start, candidate):
+                return start
+    return None
+
+
+PIPELINE.append("historiograph_claims")
