@@ -22,6 +22,7 @@ from typing import Iterable, Optional
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from .model import Document
 
@@ -44,6 +45,9 @@ MIN_CONTENT_WORDS = 2
 NEAR_EXACT_RATIO = 85
 # a fragment quoted whole (trimmed at either end) scores 100; 90 allows one changed word.
 FRAGMENT_PARTIAL_RATIO = 90
+# a quotation with words elided ("A map is a promise … not yet broken"): this share of its
+# words recur in the same order in the fuller copy.
+ELIDED_WORD_SHARE = 0.9
 # below this many words, a partial match is a common phrase, not a quoted fragment.
 MIN_FRAGMENT_WORDS = 4
 # claims are restated more freely than quotations: the same proposition, other words
@@ -56,12 +60,16 @@ VARIANT_CONTEXT_OVERLAP = 0.3
 VARIANT_WORD_JACCARD = 0.2
 # Characters either side of a quotation read as its context, and searched for a cited work.
 CONTEXT_CHARS = 240
-# Two event phrases name the same event when most words of the shorter one recur in the
-# longer one (overlap coefficient), and at least two of them.
+# Two event phrases name the same event when they share EVENT_MIN_SHARED content words near
+# the date ("the burning of the Castellan Library in 1843" / "... the Castellan Library burned
+# in 1834" share three), or two that make up most of the shorter phrase. Paraphrases that share
+# only a place name ("sailed for" / "returned from" the same islands) stay apart, on purpose.
+EVENT_MIN_SHARED = 3
 EVENT_MIN_OVERLAP = 0.6
-EVENT_MIN_SHARED = 2
-# Words of an event phrase read on either side of the date, within its sentence.
-EVENT_WINDOW_WORDS = 6
+# Content words read on either side of the date, within its sentence: the event phrase.
+EVENT_WINDOW_WORDS = 4
+# Raw words kept either side of the date for display.
+EVENT_DISPLAY_WORDS = 8
 # A word shared by this many event phrases says nothing about which event they name; it is
 # not used to find candidates (keeps the inverted index sub-quadratic).
 EVENT_MAX_POSTINGS = 200
@@ -214,7 +222,7 @@ def attestations_of(document: Document) -> list[Attestation]:
             found.append(_attestation(document, claim.id, CLAIM, claim.text, claim.start, claim.end, claim.holder_name))
     for number, time in enumerate(document.times, 1):
         phrase = event_phrase(document.text, time.start, time.end)
-        if not time.in_title and len(content_words(phrase)) >= EVENT_MIN_SHARED:
+        if not time.in_title and len(event_words(phrase)) >= 2:
             att = _attestation(document, f"t{number}", EVENT, phrase, time.start, time.end, None)
             att.value = time.value
             found.append(att)
@@ -256,17 +264,23 @@ def cited_work(document: Document, start: int, end: int, speaker: Optional[str])
 
 
 def event_phrase(text: str, start: int, end: int) -> str:
-    """The words around a date within its sentence: what happened then."""
+    """The words around a date within its sentence ("…" marks the date): what happened then."""
     sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
     match = SENTENCE_END.search(text, end)
     sentence_end = match.start() if match else len(text)
-    before = text[sentence_start:start].split()[-EVENT_WINDOW_WORDS:]
-    after = text[end:sentence_end].split()[:EVENT_WINDOW_WORDS]
+    before = text[sentence_start:start].split()[-EVENT_DISPLAY_WORDS:]
+    after = text[end:sentence_end].split()[:EVENT_DISPLAY_WORDS]
     return " ".join(before + ["…"] + after)
 
 
 def event_words(phrase: str) -> set[str]:
-    return {w for w in content_words(phrase) if not w.isdigit() and w not in MONTHS}
+    """The content words nearest the date on either side."""
+    before, _, after = phrase.partition("…")
+
+    def usable(part: str) -> list[str]:
+        return [w for w in content_words(part) if not w.isdigit() and w not in MONTHS]
+
+    return set(usable(before)[-EVENT_WINDOW_WORDS:] + usable(after)[:EVENT_WINDOW_WORDS])
 
 
 # -- matching -----------------------------------------------------------------------------
@@ -279,8 +293,12 @@ def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
         return "exact"
     if fuzz.ratio(first, second) >= NEAR_EXACT_RATIO:
         return "near_exact"
-    shorter = min(first, second, key=len)
-    if len(shorter.split()) >= MIN_FRAGMENT_WORDS and fuzz.partial_ratio(first, second) >= FRAGMENT_PARTIAL_RATIO:
+    shorter, longer = sorted((first.split(), second.split()), key=len)
+    if len(shorter) < MIN_FRAGMENT_WORDS:
+        return None
+    if fuzz.partial_ratio(first, second) >= FRAGMENT_PARTIAL_RATIO:
+        return "fragment"
+    if LCSseq.similarity(shorter, longer) >= ELIDED_WORD_SHARE * len(shorter):
         return "fragment"
     return None
 
@@ -311,7 +329,8 @@ def match_claims(a: Attestation, b: Attestation) -> Optional[str]:
 
 def match_events(a: Attestation, b: Attestation) -> Optional[str]:
     first, second = event_words(a.text), event_words(b.text)
-    if len(first & second) >= EVENT_MIN_SHARED and overlap_coefficient(first, second) >= EVENT_MIN_OVERLAP:
+    shared = len(first & second)
+    if shared >= EVENT_MIN_SHARED or (shared >= 2 and overlap_coefficient(first, second) >= EVENT_MIN_OVERLAP):
         return "overlap"
     return None
 

@@ -28,4 +28,5 @@ SCORERS: dict[str, str] = {
     "times": "historiograph.evaluate.times",
     "works": "historiograph.evaluate.works",
     "claims": "historiograph.evaluate.claims",
+    "clusters": "historiograph.evaluate.trace",
 }
