@@ -136,5 +136,47 @@ def evaluate_command(gold: Path, predictions: Optional[Path], model: str) -> Non
     Console().print(render(rows, str(gold)))
 
 
+@cli.command(name="trace")
+@click.argument("words")
+@click.option("--db", "db_url", default=sqlite_url(Path("out/historiograph.db")), show_default=True,
+              help="SQLAlchemy database URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cluster as JSON.")
+def trace_command(words: str, db_url: str, as_json: bool) -> None:
+    """Trace WORDS of a quotation or claim to every attestation, the earliest first."""
+    import json
+
+    from .link import cluster_notes, cluster_table
+    from .store.links import trace
+
+    cluster = trace(open_store(db_url).engine, words)
+    if cluster is None:
+        fail(f"no stored quotation or claim matches {words!r}")
+    if as_json:
+        click.echo(json.dumps(cluster, ensure_ascii=False, indent=2))
+        return
+    Console().print(cluster_table(cluster))
+    for line in cluster_notes(cluster):
+        Console().print(line, highlight=False)
+
+
+@cli.command(name="conflicts")
+@click.option("--db", "db_url", default=sqlite_url(Path("out/historiograph.db")), show_default=True,
+              help="SQLAlchemy database URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON lines.")
+def conflicts_command(db_url: str, as_json: bool) -> None:
+    """List conflicting attributions and dates across documents, worst first."""
+    import json
+
+    from .link import conflicts_table
+    from .store.links import stored_conflicts
+
+    found = stored_conflicts(open_store(db_url).engine)
+    if as_json:
+        for conflict in found:
+            click.echo(json.dumps(conflict, ensure_ascii=False))
+        return
+    Console().print(conflicts_table(found))
+
+
 if __name__ == "__main__":
     cli()

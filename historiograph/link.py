@@ -23,6 +23,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
+from rich.table import Table
 
 from .model import Document
 
@@ -80,7 +81,7 @@ EVENT_MAX_POSTINGS = 200
 # ("[...]" still folds away, its dots being punctuation).
 GLUED = re.compile(r"[’'`ʼ\[\]]")
 NON_WORD = re.compile(r"[^\w\s]+|_")
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:\s|$)")
 # Function words carry no evidence that two texts quote the same line: left out of the
 # MinHash sets (but kept for the rapidfuzz confirmation, which reads word order).
 STOPWORDS = frozenset(
@@ -221,8 +222,12 @@ def attestations_of(document: Document) -> list[Attestation]:
         if len(content_words(claim.text)) >= MIN_CONTENT_WORDS:
             found.append(_attestation(document, claim.id, CLAIM, claim.text, claim.start, claim.end, claim.holder_name))
     for number, time in enumerate(document.times, 1):
+        # a relative date ("last spring") is only as good as its anchor: two anchors a year
+        # apart are not two sources disagreeing, so it is not an attestation of when
+        if time.in_title or time.relative:
+            continue
         phrase = event_phrase(document.text, time.start, time.end)
-        if not time.in_title and len(event_words(phrase)) >= 2:
+        if len(event_words(phrase)) >= 2:
             att = _attestation(document, f"t{number}", EVENT, phrase, time.start, time.end, None)
             att.value = time.value
             found.append(att)
@@ -621,3 +626,58 @@ def link_documents(documents: Iterable[Document], index: Optional[LinkIndex] = N
     index = index if index is not None else LinkIndex()
     index.add_documents(documents)
     return index
+
+
+# -- display ------------------------------------------------------------------------------
+
+
+def cluster_table(cluster: dict) -> Table:
+    """A stored cluster (``Cluster.to_dict``) as a table: who, where, when, how it matches."""
+    table = Table(title=f"{cluster['id']}: {len(cluster['attestations'])} attestations", show_lines=False)
+    for column in ("when", "where", "who", "work cited", "match", "words"):
+        table.add_column(column)
+    for att in cluster["attestations"]:
+        work = att["work_title"] or ""
+        if att["work_year"]:
+            work = f"{work} ({att['work_year']})".strip()
+        match = att["match"] or "alone"
+        if att["variant_translation"]:
+            match = "variant translation"
+        table.add_row(att["document_date"] or "undated", att["document_id"], att["speaker_name"] or "–", work,
+                      match, att["text"] if att["kind"] != EVENT else f"{att['text']}  [{att['value']}]")
+    return table
+
+
+def cluster_notes(cluster: dict) -> list[str]:
+    """The earliest attestation, the conflicts and the drift, one line each."""
+    earliest = next(a for a in cluster["attestations"] if a["key"] == cluster["earliest"])
+    lines = [f"earliest: {earliest['document_id']} ({earliest['document_date'] or 'undated'})"
+             f"{', ' + earliest['speaker_name'] if earliest['speaker_name'] else ''}"]
+    for conflict in cluster["conflicts"]:
+        values = "; ".join(f"{v['value']} ({len(v['attestations'])})" for v in conflict["values"])
+        lines.append(f"conflicting {conflict['kind']}: {values}")
+    for entry in cluster["drift"]:
+        edits = ", ".join(_edit_text(edit) for edit in entry["edits"])
+        lines.append(f"drift in {entry['attestation']} (similarity {entry['similarity']}): {edits}")
+    return lines
+
+
+def _edit_text(edit: dict) -> str:
+    if edit["op"] == "delete":
+        return f"-“{edit['from']}”"
+    if edit["op"] == "insert":
+        return f"+“{edit['to']}”"
+    return f"“{edit['from']}” → “{edit['to']}”"
+
+
+def conflicts_table(found: list[dict]) -> Table:
+    """Conflicts (worst first) as a table: the words or event, and each value given to it."""
+    table = Table(title=f"{len(found)} conflicts, worst first")
+    for column in ("cluster", "kind", "severity", "values (attestations)", "words"):
+        table.add_column(column)
+    for conflict in found:
+        values = "\n".join(
+            f"{v['value']} ({len(v['attestations'])}){' earliest' if v['earliest'] else ''}" for v in conflict["values"]
+        )
+        table.add_row(conflict["cluster"], conflict["kind"], f"{conflict['severity']:.2f}", values, conflict.get("text", ""))
+    return table

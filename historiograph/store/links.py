@@ -163,6 +163,7 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
     query = normalise(words)
     if not query:
         return None
+    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
     with engine.connect() as connection:
         rows = connection.execute(
             select(link_attestations.c.cluster_id, link_attestations.c.text)
@@ -190,11 +191,13 @@ def _closeness(query: str, text: str) -> float:
 def stored_conflicts(engine: Engine) -> list[dict]:
     """Every stored conflicting attribution and date, worst first."""
     metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    query = (
+        select(link_conflicts.c.data, link_clusters.c.text)
+        .join(link_clusters, link_clusters.c.id == link_conflicts.c.cluster_id)
+        .order_by(link_conflicts.c.severity.desc(), link_conflicts.c.cluster_id)
+    )
     with engine.connect() as connection:
-        rows = connection.execute(
-            select(link_conflicts.c.data).order_by(link_conflicts.c.severity.desc(), link_conflicts.c.cluster_id)
-        ).scalars()
-        return list(rows)
+        return [{**data, "text": text} for data, text in connection.execute(query)]
 
 
 def document_cluster_ids(engine: Engine, document_id: str) -> dict[str, str]:
