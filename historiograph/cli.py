@@ -178,5 +178,19 @@ def conflicts_command(db_url: str, as_json: bool) -> None:
     Console().print(conflicts_table(found))
 
 
+@cli.command(name="serve")
+@click.option("--db", "db_url", default=sqlite_url(Path("out/historiograph.db")), show_default=True,
+              help="SQLAlchemy database URL.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (this machine only by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve_command(db_url: str, host: str, port: int) -> None:
+    """Serve the ledger as web pages and a read-only JSON API (/api)."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    uvicorn.run(create_app(open_store(db_url)), host=host, port=port)
+
+
 if __name__ == "__main__":
     cli()
