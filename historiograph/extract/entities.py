@@ -49,14 +49,20 @@ MALE_NAMES = set(
 ORG_WORDS = set(
     "press university college company committee council party institute trust authority "
     "union society association ministry department railway bank board office museum "
-    "library church publishers books review times".split()
+    "library church publishers books review times government policy army guards congress "
+    "revolution movement".split()
 )
+# Words in titles and institutions that a person's name does not contain.
+NOT_IN_PERSON_NAMES = {"The", "of", "Of", "and", "And", "for", "in", "on", "&"}
 # Nouns after a possessive name that show the name is a person ("Adeyemi's book").
 PERSON_CONTEXT_NOUNS = set(
     "book books memoir memoirs study biography diary letter letters essay account words "
     "description view argument contention hero wife husband father mother sister brother "
     "colleague successor career life death".split()
 )
+# Writings whose "by/from/of X" names a person: "a manuscript of X", "a letter from X".
+WRITING_NOUNS = {"letter", "letters", "manuscript", "memoir", "memoirs", "diary", "poem", "essay",
+                 "notebook", "notebooks", "note", "speech", "interview", "novel", "biography"}
 # Verbs whose subject is a person (or an institution speaking): evidence for PERSON.
 SPEECH_LEMMAS = set(
     "say write tell call describe argue recall insist add admit note claim complain warn "
@@ -165,8 +171,13 @@ def _person_cue(span: Span) -> bool:
     return len(after) == 2 and after[0].tag_ == "POS" and after[1].lower_ in PERSON_CONTEXT_NOUNS
 
 
-def _has_org_word(words: Iterable[str]) -> bool:
-    return any(word.lower() in ORG_WORDS for word in words)
+def _has_org_word(text: str) -> bool:
+    """An institution's word, or a title's small word ("The Salt Roads", "Rights of Man"): not a
+    person ("the Reverend Silas Orme" is one)."""
+    words = POSSESSIVE.sub("", text.strip()).split()
+    if len(words) > 1 and words[0].lower() == "the" and words[1].lower() in HONORIFICS:
+        words = words[1:]
+    return any(word.lower() in ORG_WORDS or word in NOT_IN_PERSON_NAMES for word in words)
 
 
 def _candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
@@ -181,11 +192,26 @@ def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str
         keys.add(name_words(name)[1][-1].lower())
     for span, label in spans:
         titles, words = name_words(span.text)
-        if not words or _has_org_word(words):
+        if not words or _has_org_word(span.text):
             continue
         if label == "PERSON" or titles or _person_cue(span):
             keys.add(words[-1].lower())
     return keys
+
+
+def _unlabelled_authors(doc: Doc, covered: set[int]) -> list[Span]:
+    """Proper names the NER left out after "a letter from", "a manuscript of", "a memoir by"."""
+    found = []
+    for token in doc:
+        if token.i in covered or token.pos_ != "PROPN" or token.dep_ != "pobj" or not token.is_title:
+            continue
+        preposition = token.head
+        if preposition.lower_ in ("by", "from", "of") and preposition.head.lemma_ in WRITING_NOUNS:
+            start = token.i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
+                start -= 1
+            found.append(doc[start:token.i + 1])
+    return found
 
 
 def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Span]:
@@ -272,11 +298,21 @@ def _mention(doc: Doc, span: Span) -> Mention:
 
 def _person_span_type(span: Span, label: str, person_keys: set[str]) -> str:
     _titles, words = name_words(span.text)
-    if words and not _has_org_word(words) and words[-1].lower() in person_keys:
+    if words and not _has_org_word(span.text) and words[-1].lower() in person_keys:
         return "PERSON"
-    if label == "PERSON" and words and _has_org_word(words):
-        return "ORG"
+    if label == "PERSON" and words and _has_org_word(span.text):
+        return "WORK_OF_ART" if span.text.split()[0] == "The" else "ORG"
     return label
+
+
+def _split_run_on(doc: Doc, span: Span, label: str, person_keys: set[str]) -> list[tuple[Span, str]]:
+    """Two surnames the NER ran together ("against Stalin Trotsky's failure"): one mention each."""
+    if label != "PERSON":
+        return [(span, label)]
+    words = [t for t in span if t.is_alpha and t.lower_ not in HONORIFICS]
+    if len(words) < 2 or not any(t.lower_ in person_keys for t in words[:-1]):
+        return [(span, label)]
+    return [(doc[t.i:t.i + 1], label) for t in words]
 
 
 def _with_title(doc: Doc, span: Span) -> Span:
@@ -296,11 +332,16 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     for name in header_names:
         known_words.update(w.lower() for w in name_words(name)[1])
     covered = {i for span, _ in spans for i in range(span.start, span.end)}
-    extra = [(span, "PERSON") for span in _extra_person_spans(doc, covered, known_words)]
+    authors = _unlabelled_authors(doc, covered)
+    person_keys.update(span[-1].lower_ for span in authors)
+    known_words.update(span[-1].lower_ for span in authors)
+    covered.update(i for span in authors for i in range(span.start, span.end))
+    extra = [(span, "PERSON") for span in authors + _extra_person_spans(doc, covered, known_words)]
     typed = sorted(
         [(_with_title(doc, span), _person_span_type(span, label, person_keys)) for span, label in spans + extra],
         key=lambda item: item[0].start,
     )
+    typed = [piece for span, label in typed for piece in _split_run_on(doc, span, label, person_keys)]
     resolver = _Resolver()
     for name in header_names:
         resolver.add_person(name, None)
@@ -339,10 +380,10 @@ def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
     if pronoun.lower_ in ("his", "her") and pronoun.dep_ == "poss":
         return False
     verb = pronoun.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    clause_heads = {verb, verb.head} if pronoun.dep_ in SUBJECT_DEPS else {verb}
-    return name.dep_ in SUBJECT_DEPS and name.head in clause_heads
+    clause_heads = {verb.i, verb.head.i} if pronoun.dep_ in SUBJECT_DEPS else {verb.i}
+    return name.dep_ in SUBJECT_DEPS and name.head.i in clause_heads
 
 
 def _resolve_pronouns(doc: Doc, heads: dict[int, _Cluster]) -> None:

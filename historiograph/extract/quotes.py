@@ -51,7 +51,8 @@ SPEECH_LEMMAS = set(
     "say write tell call describe argue recall insist add admit note claim complain warn remember "
     "reply answer explain declare announce observe suggest contend remark state report concede "
     "confess think regard consider term dub label brand dismiss praise predict promise ask cry "
-    "shout proclaim assert maintain conclude put sum recount protest boast lament reflect".split()
+    "shout proclaim assert maintain conclude put sum recount protest boast lament reflect believe "
+    "hold feel envisage".split()
 )
 # Documents whose words are their author's: "her memoir begins", "his letter says".
 DOCUMENT_NOUNS = set(
@@ -74,10 +75,21 @@ TITLE_CONTEXT = set(
     "painting section part opera symphony".split()
 )
 TITLE_LOWER_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "from", "with", "as"}
-# A quoted term this short without a speaker cue governing it is the writer's own (scare quotes).
-SHORT_QUOTE_WORDS = 3
+# A verbless quoted phrase this short without a speaker cue governing it is the writer's own
+# (scare quotes, terms, words used as words).
+SHORT_QUOTE_WORDS = 5
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-# Dependency steps from a short quote up to the verb that can own it: call X "a", regard X as "b".
+RELATIVE_PRONOUNS = {"who", "which", "that"}
+# Nouns for a view held: a quote inside "the assertion that ... 'temporary'" is the holder's word.
+VIEW_NOUNS = {"assertion", "claim", "argument", "view", "idea", "notion", "belief", "contention",
+              "thesis", "conviction", "insistence", "suggestion"}
+# How far below a view noun a quote may sit to be its holder's word ("the assertion that X was 'y'").
+VIEW_PATH_STEPS = 4
+MODIFIER_DEPS = {"compound", "amod", "nmod", "npadvmod"}
+# How far up the parse a quote inside a reported clause may sit below its speech verb.
+CLAUSE_PATH_STEPS = 8
+# Dependency steps from a short quote up to the verb that can own it: call X "a", regard X as "b",
+# said the word meant "c" (through verbs, "as"/"that" and the verb's object).
 TIGHT_PATH_STEPS = 3
 TIGHT_PASS_POS = {"VERB", "AUX"}
 TIGHT_PASS_WORDS = {"as", "that", "it"}
@@ -264,7 +276,7 @@ class QuoteContext:
     def root(self) -> Token:
         """The quote token whose head lies outside the quote (the quote's attachment point)."""
         for token in self.span:
-            if not (self.span.start <= token.head.i < self.span.end) or token.head is token:
+            if not (self.span.start <= token.head.i < self.span.end) or token.head.i == token.i:
                 if not token.is_punct:
                     return token
         return self.span.root
@@ -300,7 +312,9 @@ def _entity_of(doc: Doc, token: Token) -> tuple[Optional[Entity], bool]:
     entity = entity_at(doc, token.idx)
     if entity is not None:
         return entity, token.pos_ == "PRON"
-    for child in token.children:
+    # "his wife, Martha Hale": the appositive names her, not the possessive
+    children = sorted(token.children, key=lambda c: c.dep_ != "appos")
+    for child in children:
         if child.dep_ in ("appos", "compound", "poss") or (child.dep_ == "prep" and child.lower_ == "by"):
             found = entity_at(doc, child.idx)
             if found is None and child.dep_ == "prep":
@@ -326,6 +340,8 @@ def _document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
                 entity, via_pronoun = _entity_of(doc, object_)
                 if entity is not None:
                     return entity, via_pronoun
+                if object_.lemma_ in DOCUMENT_NOUNS:  # "a quotation from a manuscript of X"
+                    return _document_author(doc, object_)
     return None
 
 
@@ -336,6 +352,8 @@ def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
         subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     agents = [t for c in verb.children if c.dep_ == "agent" for t in c.children]
     for subject in agents + subjects:
+        if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ in ("relcl", "conj"):
+            subject = _relative_antecedent(verb) or subject
         if subject.lemma_ in DOCUMENT_NOUNS:
             author = _document_author(doc, subject)
             if author is not None:
@@ -344,9 +362,29 @@ def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
         entity, via_pronoun = _entity_of(doc, subject)
         if entity is not None:
             return Speaker(entity, _with_pronoun(reason, via_pronoun))
-        if subject.pos_ in ("NOUN", "PROPN", "PRON") and subject.lower_ not in ("it", "which", "that"):
+        institution = _named_institution(doc, subject)
+        if institution is not None:
+            return Speaker(institution, f"{reason}, the {subject.lower_}")
+        if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and subject.lower_ not in ("it", "which", "that"):
             return Speaker(None, f"unnamed speaker: {subject.text}")
     return None
+
+
+def _relative_antecedent(verb: Token) -> Optional[Token]:
+    """The noun a relative clause hangs on: "Wistrich, who has summed up ..." -> Wistrich."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.head if verb.dep_ == "relcl" else None
+
+
+def _named_institution(doc: Doc, noun: Token) -> Optional[Entity]:
+    """"the authority" after "the Westhaven Port Authority": the organisation named earlier whose
+    name ends in the noun."""
+    if noun.pos_ != "NOUN" or not any(c.lower_ == "the" for c in noun.children):
+        return None
+    earlier = [e for e in annotations(doc, "entities") if e.type == "ORG" and e.mentions
+               and e.mentions[0].start < noun.idx and e.name.split()[-1].lower() == noun.lower_]
+    return max(earlier, key=lambda e: e.mentions[0].start) if earlier else None
 
 
 def _is_speech_verb(token: Token) -> bool:
@@ -361,13 +399,29 @@ def _governs(verb: Token, context: QuoteContext) -> bool:
     """Whether the verb governs the quote closely: "called it 'x'", "regards X as 'y'",
     "said the word meant 'z'"; not "complained of the 'ghost town'"."""
     token = context.root()
+    if token.dep_ in ("appos", "oprd") and token.head.head.i == verb.i:  # thought Hale "a fool"
+        return True
     for _ in range(TIGHT_PATH_STEPS + 1):
         head = token.head
-        if head is verb:
+        if head.i == verb.i:
             return True
-        if head is token or not (head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS):
+        passes = head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS or head.dep_ == "dobj"
+        if head.i == token.i or not passes:
             return False
         token = head
+    return False
+
+
+def _in_reported_clause(verb: Token, context: QuoteContext) -> bool:
+    """The quote lies in the clause the verb reports: "he writes that the crushing of 'x' ..."."""
+    token, through_clause = context.root(), False
+    for _ in range(CLAUSE_PATH_STEPS):
+        through_clause = through_clause or token.dep_ in ("ccomp", "xcomp")
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i == verb.i:
+            return through_clause
     return False
 
 
@@ -375,12 +429,15 @@ def verb_cue(context: QuoteContext) -> Optional[Speaker]:
     """A speech verb in the quote's sentences, outside the quote: its subject is the speaker."""
     doc, span = context.doc, context.span
     verbs = [t for t in context.outside if _is_speech_verb(t)]
-    verbs.sort(key=lambda v: (not _governs(v, context), min(abs(v.i - span.start), abs(v.i - span.end))))
+    def governs(verb: Token) -> bool:
+        return _governs(verb, context) or _in_reported_clause(verb, context)
+
+    verbs.sort(key=lambda v: (not governs(v), min(abs(v.i - span.start), abs(v.i - span.end))))
     for verb in verbs:
         lemma = verb.lemma_
         speaker = _subject_speaker(doc, verb, f"verb:{verb.text.lower()}")
         if speaker is not None:
-            speaker.tight = _governs(verb, context)
+            speaker.tight = governs(verb)
             if lemma in DOCUMENT_VERBS and lemma not in SPEECH_LEMMAS:
                 speaker.reason = speaker.reason if "work author" in speaker.reason else "work author"
             return speaker
@@ -416,7 +473,8 @@ def possessive_cue(context: QuoteContext) -> Optional[Speaker]:
                 entity, via_pronoun = _entity_of(doc, child)
                 if entity is not None:
                     reason = "in X's words" if token.lower_ == "words" else "possessive"
-                    tight = token.lower_ in ("words", "account") or _copula_pair(token, context)
+                    by_account = token.lower_ == "account" and token.head.lower_ == "by"
+                    tight = token.lower_ == "words" or by_account or _copula_pair(token, context)
                     return Speaker(entity, _with_pronoun(reason, via_pronoun), tight=tight)
     return None
 
@@ -424,7 +482,7 @@ def possessive_cue(context: QuoteContext) -> Optional[Speaker]:
 def _copula_pair(noun: Token, context: QuoteContext) -> bool:
     """"'x' was Lenin's word": the noun and the quote are the two sides of one copula."""
     root = context.root()
-    return noun.head is root.head or noun.head is root or root.head is noun
+    return noun.head.i in (root.head.i, root.i) or root.head.i == noun.i
 
 
 def work_cue(context: QuoteContext) -> Optional[Speaker]:
@@ -442,7 +500,47 @@ def work_cue(context: QuoteContext) -> Optional[Speaker]:
     return None
 
 
-SPEAKER_CUES = (possessive_cue, according_to_cue, verb_cue, work_cue)
+def _below(token: Token, ancestor: Token, steps: int) -> bool:
+    for _ in range(steps):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i == ancestor.i:
+            return True
+    return False
+
+
+def view_cue(context: QuoteContext) -> Optional[Speaker]:
+    """A quote inside a view's wording ("the assertion that the ban was 'temporary'", "gets the
+    idea that ... ('...')"): the view's holder, the possessor of the noun or the sentence's
+    person subject."""
+    doc = context.doc
+    nouns = [t for t in context.outside if t.lemma_ in VIEW_NOUNS]
+    for noun in nouns:
+        holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+        candidates = [holder] if holder is not None else [t for t in context.outside if t.dep_ in SUBJECT_DEPS]
+        for candidate in candidates:
+            entity, via_pronoun = _entity_of(doc, candidate)
+            if entity is not None and entity.type == "PERSON":
+                root = context.root()  # a quoted modifier ("'Soviet' power") is no view's word
+                tight = root.dep_ not in MODIFIER_DEPS and _below(root, noun, VIEW_PATH_STEPS)
+                return Speaker(entity, _with_pronoun("summary of view", via_pronoun), tight=tight)
+    return None
+
+
+def sentence_subject_cue(context: QuoteContext) -> Optional[Speaker]:
+    """Last resort for a long quote: the person the sentence is about ("X sent greetings '...'").
+    Marked weak in the reason: a guess, not a cue."""
+    for token in context.outside:
+        if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
+            entity, via_pronoun = _entity_of(context.doc, token)
+            if entity is not None and entity.type == "PERSON":
+                return Speaker(entity, _with_pronoun("sentence subject (weak)", via_pronoun), tight=False)
+    return None
+
+
+# In order of trust when several cues are tight: a governing speech verb first.
+SPEAKER_CUES = (verb_cue, possessive_cue, according_to_cue, view_cue, work_cue)
 
 
 def find_speaker(context: QuoteContext) -> Optional[Speaker]:
@@ -509,8 +607,7 @@ def looks_like_title(context: QuoteContext) -> bool:
 def _is_short_term(context: QuoteContext) -> bool:
     """A quoted word or phrase rather than someone's sentence: few words and no finite verb."""
     words = context.words
-    has_verb = any(t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") in (["Fin"], []) and t.pos_ != "ADJ"
-                   for t in words if t.tag_ not in ("VBN", "VBG"))
+    has_verb = any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") for t in words)
     return len(words) <= SHORT_QUOTE_WORDS and not has_verb
 
 
@@ -522,12 +619,13 @@ def classify(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext
         return "title", Speaker(None, "title of a work")
     speaker = find_speaker(context)
     short = _is_short_term(context)
+    named = speaker is not None and speaker.entity is not None
+    if not named and is_title_case([t.text for t in context.words]):
+        return "scare", Speaker(None, "a name or slogan in the writer's own quotes")
     if short and (speaker is None or not speaker.tight or speaker.entity is None and "unnamed" not in speaker.reason):
         return "scare", Speaker(None, "a term in the writer's own quotes")
-    if speaker is None or speaker.entity is None:
-        carried = continuation(context, previous)
-        if carried is not None:
-            return "quotation", carried
+    if speaker is None:
+        speaker = continuation(context, previous) or sentence_subject_cue(context)
     return "quotation", speaker or Speaker(None, "no cue")
 
 
@@ -542,10 +640,20 @@ def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteCon
     next_sentence = context.sentences[0].start <= earlier.sentences[-1].end + 1
     if PARAGRAPH_BREAK.search(gap) and not context.raw.start - quote.end < 4:
         return None
-    if same_sentence or (next_sentence and len(gap.split()) <= 6):
+    if same_sentence or (next_sentence and _only_the_speaker(context.doc, gap, quote)):
         entity = next(e for e in annotations(context.doc, "entities") if e.id == quote.speaker)
         return Speaker(entity, "continuation")
     return None
+
+
+def _only_the_speaker(doc: Doc, gap: str, quote: Quote) -> bool:
+    """Between two quotes: a short link, or an attribution naming no one but the speaker."""
+    if len(gap.split()) <= 6:
+        return True
+    start = quote.end
+    others = {e.id for e in annotations(doc, "entities") if e.type == "PERSON"
+              for m in e.mentions if start <= m.start < start + len(gap)}
+    return len(gap.split()) <= 16 and others <= {quote.speaker}
 
 
 # --- the component -------------------------------------------------------------------------------
