@@ -36,14 +36,17 @@ HONORIFICS = set(HONORIFIC_GENDER) | {
 }
 # Common given names whose gender the spelling does not tell (names ending in -a mostly are f).
 FEMALE_NAMES = set(
-    "agnes alice ann anne bridget carol catherine claire eleanor elizabeth ellen emily esther "
-    "frances grace hannah helen jane janet jean joan judith julie karen kate margaret marie "
-    "mary maureen miriam nancy priya rachel ruth sarah sian susan".split()
+    "agnes alice ann anne annie bridget carol caroline catherine charlotte claire clara dorothy "
+    "edith eleanor eliza elizabeth ellen emily emma esther frances grace hannah harriet helen "
+    "irene jane janet jean joan judith julia julie karen kate katherine laura lucy margaret "
+    "marie martha mary maureen miriam nancy olga priya rachel rose ruth sarah sian sophie "
+    "susan vera".split()
 )
 MALE_NAMES = set(
-    "andrew arthur benjamin charles claude colin david declan desmond edmund edward felix "
-    "gareth george henry jack james john joseph josiah kenneth leon leonard luca martin "
-    "michael nikita owen paul peter ray richard robert roy silas thomas william".split()
+    "albert alexander andrew arthur benjamin charles claude colin daniel david declan desmond "
+    "edmund edward felix francis frederick gareth george harold henry hugh ivan jack james john "
+    "joseph josiah kenneth leon leonard luca martin michael nicholas nikita owen paul peter "
+    "ray richard robert roy samuel silas simon thomas walter william".split()
 )
 # Words that make a capitalised phrase an institution, whatever the NER said.
 ORG_WORDS = set(
@@ -60,6 +63,7 @@ PERSON_CONTEXT_NOUNS = set(
     "description view argument contention hero wife husband father mother sister brother "
     "colleague successor career life death".split()
 )
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "to", "into", "across", "around"}
 # Writings whose "by/from/of X" names a person: "a manuscript of X", "a letter from X".
 WRITING_NOUNS = {"letter", "letters", "manuscript", "memoir", "memoirs", "diary", "poem", "essay",
                  "notebook", "notebooks", "note", "speech", "interview", "novel", "biography"}
@@ -186,15 +190,16 @@ def _candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
 
 
 def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str]) -> set[str]:
-    """Name words (surnames and full names, lower case) that name a person in this document."""
+    """Surnames (lower case) that name a person in this document."""
     keys = set()
     for name in header_names:
         keys.add(name_words(name)[1][-1].lower())
     for span, label in spans:
         titles, words = name_words(span.text)
-        if not words or _has_org_word(span.text):
+        if not words or _has_org_word(span.text) or (label == "PERSON" and _is_place_object(span)):
             continue
-        if label == "PERSON" or titles or _person_cue(span):
+        given_name = len(words) > 1 and _known_given_name(words[0])
+        if label == "PERSON" or titles or given_name or _person_cue(span):
             keys.add(words[-1].lower())
     return keys
 
@@ -298,11 +303,24 @@ def _mention(doc: Doc, span: Span) -> Mention:
 
 def _person_span_type(span: Span, label: str, person_keys: set[str]) -> str:
     _titles, words = name_words(span.text)
-    if words and not _has_org_word(span.text) and words[-1].lower() in person_keys:
-        return "PERSON"
+    if words and not _has_org_word(span.text):
+        if words[-1].lower() in person_keys or (len(words) > 1 and _known_given_name(words[0])):
+            return "PERSON"
+        if label == "PERSON" and _is_place_object(span):
+            return "GPE"
     if label == "PERSON" and words and _has_org_word(span.text):
         return "WORK_OF_ART" if span.text.split()[0] == "The" else "ORG"
     return label
+
+
+def _known_given_name(word: str) -> bool:
+    return word.lower() in FEMALE_NAMES or word.lower() in MALE_NAMES
+
+
+def _is_place_object(span: Span) -> bool:
+    """A lone word after a locative preposition ("apples in Kent") is a place, not a person."""
+    root = span.root
+    return len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
 
 
 def _split_run_on(doc: Doc, span: Span, label: str, person_keys: set[str]) -> list[tuple[Span, str]]:
