@@ -130,6 +130,8 @@ class Work:
     isbn: Optional[str] = None
     reviewed: bool = True  # from the review header, or only named in the body
     mentions: list[Mention] = field(default_factory=list)
+    introducers: list[str] = field(default_factory=list)  # "with an introduction by"
+    interviewers: list[str] = field(default_factory=list)  # "by A, by B": B interviewed A
 
 
 @dataclass

@@ -45,5 +45,7 @@ def annotations(doc: Doc, name: str) -> list:
 # Importing the component modules registers their factories (``spacy_factories`` does the same
 # for spaCy users who never import historiograph). Each module appends its name to PIPELINE.
 from . import entities  # noqa: E402,F401  (historiograph_entities)
+from . import works  # noqa: E402,F401  (historiograph_works)
 from . import quotes  # noqa: E402,F401  (historiograph_quotes)
+from . import times  # noqa: E402,F401  (historiograph_times)
 from . import claims  # noqa: E402,F401  (historiograph_claims)

@@ -1,0 +1,643 @@
+"""Time expressions -> EDTF: the ``historiograph_times`` component.
+
+Rules find candidate spans (dates, months, years, decades, centuries, seasons, ranges, hedged
+and relative expressions); overlapping candidates are resolved longest first; then the
+survivors are normalised in reading order, so that "two years later" is anchored to the last
+date the discourse named and "last October" to the publication date.
+
+Conventions for values that EDTF leaves open (the gold follows them):
+    the 1940s -> 194X             the late 1940s -> 1947/1949 (early 0-3, mid 4-6, late 7-9)
+    the nineteenth century -> 18XX  (early/mid/late: thirds of the century, as intervals)
+    early in 1952 -> 1952-01/1952-04, mid-1952 -> 1952-05/1952-08, late 1952 -> 1952-09/1952-12
+    about 1952 -> 1952~           probably in 1952 -> 1952?
+    seasons: spring 21, summer 22, autumn 23, winter 24 (the winter starting in December of Y)
+    no anchor at all -> unspecified digits (XXXX-10 for "last October")
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Iterable, Optional
+
+from edtf import parse_edtf
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import TimeExpr
+from . import PIPELINE, annotations
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan."), ("february", "feb."), ("march", "mar."), ("april", "apr."),
+            ("may",), ("june",), ("july",), ("august", "aug."),
+            ("september", "sept.", "sep."), ("october", "oct."), ("november", "nov."),
+            ("december", "dec."),
+        ],
+        start=1,
+    )
+    for name in names
+}
+SEASONS = {"spring": 0, "summer": 1, "autumn": 2, "fall": 2, "winter": 3}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+}
+DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}
+# early/mid/late as the part of a span they cover: (first, last) in tenths of the span
+PART_TENTHS = {"early": (0, 3), "mid": (4, 6), "middle": (4, 6), "late": (7, 9)}
+# early/mid/late of a year, and the beginning/end of one, as month ranges
+PART_MONTHS = {
+    "early": (1, 4), "beginning": (1, 1), "start": (1, 1), "mid": (5, 8), "middle": (5, 8),
+    "late": (9, 12), "end": (12, 12), "close": (12, 12),
+}
+# Words that hedge a year: approximate (~) or uncertain (?) in EDTF
+APPROXIMATE_WORDS = r"about|around|circa|c\.|ca\.|approximately|roughly|some time around"
+UNCERTAIN_WORDS = r"probably|perhaps|possibly|presumably"
+
+# Capitalised only: "march", "may" and "august" are also common words
+_MONTH_ALT = "|".join(sorted((re.escape(m.capitalize()) for m in MONTHS), key=len, reverse=True))
+_SEASON_ALT = "|".join(SEASONS)
+_NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,3}"
+_ORDINAL_ALT = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th)"
+
+
+def _month(name: str) -> str:
+    return rf"(?P<{name}>{_MONTH_ALT})(?![a-z])"
+
+
+def _year(name: str) -> str:
+    # Four digits from 1000 to 2099, not inside a longer number, a price or a reference
+    return rf"(?<![\w$£€#,./-])(?P<{name}>1\d{{3}}|20\d{{2}})(?!\d|,\d|\.\d)"
+
+
+def _day(name: str) -> str:
+    return rf"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+
+
+_DASH = r"\s?(?:-|–|—|to|and|until|till|through)\s?"
+
+
+@dataclass
+class Anchor:
+    """The date a relative expression counts from: a year with an optional month and day."""
+
+    year: int
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+    @classmethod
+    def from_iso(cls, iso: Optional[str]) -> Optional["Anchor"]:
+        match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso or "")
+        if not match:
+            return None
+        year, month, day = match.groups()
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    def as_date(self) -> Optional[date]:
+        return date(self.year, self.month, self.day) if self.month and self.day else None
+
+
+class Context:
+    """What normalisation reads: the publication date and the last date the discourse named."""
+
+    def __init__(self, publication_date: Optional[str]):
+        self.publication = Anchor.from_iso(publication_date)
+        self.discourse: Optional[Anchor] = None
+
+    def discourse_or_publication(self) -> Optional[Anchor]:
+        return self.discourse or self.publication
+
+    def publication_or_discourse(self) -> Optional[Anchor]:
+        return self.publication or self.discourse
+
+
+@dataclass
+class Value:
+    """A normalised value, whether it was anchored, and the date it leaves for what follows."""
+
+    edtf: str
+    relative: bool = False
+    anchor: Optional[Anchor] = None
+
+
+Handler = Callable[[re.Match, Context], Optional[Value]]
+
+
+@dataclass
+class Rule:
+    name: str
+    pattern: re.Pattern
+    handler: Handler
+    group: str | int = 0  # the part of the match that is the time expression
+
+
+def _ymd(year: int, month: Optional[int] = None, day: Optional[int] = None) -> str:
+    text = f"{year:04d}"
+    if month:
+        text += f"-{month:02d}"
+        if day:
+            text += f"-{day:02d}"
+    return text
+
+
+def _absolute(year: int, month: Optional[int] = None, day: Optional[int] = None) -> Value:
+    return Value(_ymd(year, month, day), anchor=Anchor(year, month, day))
+
+
+def _month_number(text: str) -> int:
+    return MONTHS[text.lower()]
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _year_of(match: re.Match, context: Context, group: str = "year") -> tuple[Optional[int], bool]:
+    """The year the match names, or the one the discourse supplies (then it is relative)."""
+    if match.group(group):
+        return int(match.group(group)), False
+    anchor = context.discourse_or_publication()
+    return (anchor.year if anchor else None), True
+
+
+def _unspecified_year(month: Optional[int] = None, day: Optional[int] = None) -> Value:
+    text = "XXXX" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+    return Value(text, relative=True)
+
+
+# --- handlers: one per kind of expression -------------------------------------------------
+
+
+def full_date(match: re.Match, context: Context) -> Optional[Value]:
+    month = _month_number(match.group("month"))
+    day = int(match.group("day"))
+    year, relative = _year_of(match, context)
+    if year is None:
+        return _unspecified_year(month, day)
+    if not _valid_day(year, month, day):
+        return None
+    value = _absolute(year, month, day)
+    value.relative = relative
+    return value
+
+
+def day_range(match: re.Match, context: Context) -> Optional[Value]:
+    """March 3 to 4, 1848; the night of November 6 to 7: an interval of days."""
+    month = _month_number(match.group("month"))
+    first, last = int(match.group("day")), int(match.group("day2") or 0)
+    year, relative = _year_of(match, context)
+    if year is None:
+        return _unspecified_year(month, first)
+    if not _valid_day(year, month, first) or (last and not _valid_day(year, month, last)):
+        return None
+    if not last or last == first:
+        return Value(_ymd(year, month, first), relative, Anchor(year, month, first))
+    if last < first:
+        return None
+    return Value(f"{_ymd(year, month, first)}/{_ymd(year, month, last)}", relative, Anchor(year, month, last))
+
+
+def month_year(match: re.Match, context: Context) -> Optional[Value]:
+    return _absolute(int(match.group("year")), _month_number(match.group("month")))
+
+
+def month_range(match: re.Match, context: Context) -> Optional[Value]:
+    year = int(match.group("year"))
+    first, last = _month_number(match.group("month")), _month_number(match.group("month2"))
+    if last <= first:
+        return None
+    return Value(f"{_ymd(year, first)}/{_ymd(year, last)}", anchor=Anchor(year, last))
+
+
+# A narrative moves forward: a month named this much before the anchor's month ("the autumn of
+# 1873 ... In January") is in the following year
+NEW_YEAR_GAP = 6
+
+
+def month_alone(match: re.Match, context: Context) -> Optional[Value]:
+    """'in October': the October of the year under discussion."""
+    month = _month_number(match.group("month"))
+    anchor = context.discourse_or_publication()
+    if anchor is None:
+        return _unspecified_year(month)
+    year = anchor.year + (1 if anchor.month and anchor.month - month >= NEW_YEAR_GAP else 0)
+    return Value(_ymd(year, month), True, Anchor(year, month))
+
+
+def month_year_range(match: re.Match, context: Context) -> Optional[Value]:
+    """between September 1939 and May 1940."""
+    first = (int(match.group("year")), _month_number(match.group("month")))
+    last = (int(match.group("year2")), _month_number(match.group("month2")))
+    if last <= first:
+        return None
+    return Value(f"{_ymd(*first)}/{_ymd(*last)}", anchor=Anchor(*last))
+
+
+# "February of that year", "the summer of the following year": the year counted from the discourse
+RELATIVE_YEARS = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
+                  "the preceding": -1}
+
+
+def part_of_relative_year(match: re.Match, context: Context) -> Optional[Value]:
+    anchor = context.discourse_or_publication()
+    modifier = re.sub(r"\s+", " ", match.group("modifier").lower())
+    if anchor is None:
+        return None
+    year = anchor.year + RELATIVE_YEARS[modifier]
+    if match.group("month"):
+        month = _month_number(match.group("month"))
+        return Value(_ymd(year, month), True, Anchor(year, month))
+    season = SEASONS[match.group("season").lower()]
+    return Value(f"{year}-{21 + season}", True, Anchor(year, 3 + 3 * season))
+
+
+def year_range(match: re.Match, context: Context) -> Optional[Value]:
+    first, last_text = match.group("year"), match.group("year2")
+    last = int(first[: 4 - len(last_text)] + last_text)  # 1929-33 -> 1933
+    if last <= int(first):
+        return None
+    return Value(f"{first}/{last}", anchor=Anchor(last))
+
+
+def _part_interval(start: int, span: int, part: Optional[str]) -> str:
+    """A decade or century, whole (194X, 18XX) or its early/mid/late part as an interval."""
+    if not part:
+        digits = len(str(span)) - 1
+        return f"{start:04d}"[: 4 - digits] + "X" * digits
+    first, last = PART_TENTHS[part]
+    step = span // 10
+    if span == 100:  # thirds of a century, not tenths
+        first, last = {"early": (0, 33), "mid": (34, 66), "middle": (34, 66), "late": (67, 99)}[part]
+        return f"{start + first:04d}/{start + last:04d}"
+    return f"{start + first * step:04d}/{start + last * step + step - 1:04d}"
+
+
+def _part(match: re.Match) -> Optional[str]:
+    part = match.group("part")
+    return part.lower().rstrip("-") if part else None
+
+
+def decade(match: re.Match, context: Context) -> Optional[Value]:
+    start = int(match.group("decade"))
+    return Value(_part_interval(start, 10, _part(match)))  # too vague to count "later" from
+
+
+def spelled_decade(match: re.Match, context: Context) -> Optional[Value]:
+    """'the thirties': in the century of the discourse, or of the publication, or the 1900s."""
+    anchor = context.discourse_or_publication()
+    century = (anchor.year // 100) * 100 if anchor else 1900
+    start = century + 10 * DECADE_WORDS[match.group("decade").lower()]
+    if anchor and start > anchor.year:
+        start -= 100
+    return Value(_part_interval(start, 10, _part(match)), relative=True)
+
+
+def century(match: re.Match, context: Context) -> Optional[Value]:
+    ordinal = match.group("ordinal").lower()
+    number = ORDINAL_WORDS.get(ordinal) or int(re.sub(r"\D", "", ordinal))
+    start = (number - 1) * 100
+    return Value(_part_interval(start, 100, _part(match))) if 1 <= number <= 21 else None
+
+
+def season_year(match: re.Match, context: Context) -> Optional[Value]:
+    year = int(match.group("year"))
+    season = SEASONS[match.group("season").lower()]
+    return Value(f"{year}-{21 + season}", anchor=Anchor(year, 3 + 3 * season))
+
+
+def hedged_year(match: re.Match, context: Context) -> Optional[Value]:
+    year = int(match.group("year"))
+    mark = "?" if re.match(UNCERTAIN_WORDS, match.group("hedge"), re.I) else "~"
+    return Value(f"{year}{mark}", anchor=Anchor(year))
+
+
+def bare_year(match: re.Match, context: Context) -> Optional[Value]:
+    return _absolute(int(match.group("year")))
+
+
+def deictic_day(match: re.Match, context: Context) -> Optional[Value]:
+    """yesterday, today, tonight, tomorrow: days counted from the publication date."""
+    offset = {"yesterday": -1, "tomorrow": 1}.get(match.group(0).lower(), 0)
+    anchor = context.publication
+    when = anchor.as_date() if anchor else None
+    if when is None:
+        return Value(_ymd(anchor.year, anchor.month) if anchor else "XXXX", relative=True)
+    return _dated(when + timedelta(days=offset))
+
+
+def _dated(when: date) -> Value:
+    value = _absolute(when.year, when.month, when.day)
+    value.relative = True
+    return value
+
+
+def _shift_months(year: int, month: int, months: int) -> tuple[int, int]:
+    total = year * 12 + (month - 1) + months
+    return total // 12, total % 12 + 1
+
+
+def _season_ordinal(anchor: Anchor, edge: str) -> int:
+    """Seasons counted from year 0; winter belongs to the year of its December."""
+    if anchor.month is None:
+        return anchor.year * 4 + (3 if edge == "end" else 0)
+    year = anchor.year - 1 if anchor.month < 3 else anchor.year
+    return year * 4 + {12: 3, 1: 3, 2: 3}.get(anchor.month, (anchor.month - 3) // 3)
+
+
+def _season_value(ordinal: int) -> Value:
+    year, season = divmod(ordinal, 4)
+    return Value(f"{year}-{21 + season}", relative=True, anchor=Anchor(year, 3 + 3 * season))
+
+
+def _nearest_season(anchor: Anchor, season: int, direction: int) -> Value:
+    """The closest season of this kind before (-1), after (+1) or in the year of (0) the anchor."""
+    if direction == 0:
+        current = _season_ordinal(anchor, "start")
+        if anchor.month is not None and season == 3 and current % 4 == 3:
+            return _season_value(current)
+        return _season_value(anchor.year * 4 + season)
+    ordinal = _season_ordinal(anchor, "start" if direction < 0 else "end")
+    candidate = ordinal + direction
+    while candidate % 4 != season:
+        candidate += direction
+    return _season_value(candidate)
+
+
+def _nearest_month(anchor: Anchor, month: int, direction: int) -> Value:
+    year = anchor.year
+    if direction < 0 and (anchor.month is None or month >= anchor.month):
+        year -= 1
+    if direction > 0 and (anchor.month is None or month <= anchor.month):
+        year += 1
+    return Value(_ymd(year, month), relative=True, anchor=Anchor(year, month))
+
+
+# "last", "this", "next" count from the publication date; the others from the discourse
+DIRECTIONS = {
+    "last": -1, "this": 0, "next": 1, "the following": 1, "the next": 1, "the previous": -1,
+    "the preceding": -1, "the same": 0, "that": 0,
+}
+DEICTIC_DIRECTIONS = ("last", "this", "next")
+
+
+def relative_unit(match: re.Match, context: Context) -> Optional[Value]:
+    """last October, the following spring, that year, the next day."""
+    modifier = re.sub(r"\s+", " ", match.group("modifier").lower())
+    direction = DIRECTIONS[modifier]
+    anchor = context.publication_or_discourse() if modifier in DEICTIC_DIRECTIONS else context.discourse_or_publication()
+    unit = match.group("unit").lower()
+    if anchor is None:
+        return _unspecified_year(MONTHS.get(unit))
+    if unit in MONTHS:
+        if direction == 0:
+            return Value(_ymd(anchor.year, MONTHS[unit]), True, Anchor(anchor.year, MONTHS[unit]))
+        return _nearest_month(anchor, MONTHS[unit], direction)
+    if unit in SEASONS:
+        return _nearest_season(anchor, SEASONS[unit], direction)
+    return _shifted(anchor, unit, direction)
+
+
+def _shifted(anchor: Anchor, unit: str, amount: int) -> Optional[Value]:
+    """The anchor moved by an amount of a unit, at the precision of that unit."""
+    unit = unit.rstrip("s") if unit != "days" else "day"
+    if unit == "year":
+        return Value(_ymd(anchor.year + amount), True, Anchor(anchor.year + amount))
+    if unit in ("decade", "century"):
+        # "a decade later" is a year; "this century" is the whole century
+        span = 10 if unit == "decade" else 100
+        year = anchor.year + span * amount
+        if amount == 0:
+            return Value(_part_interval(year - year % span, span, None), True)
+        return Value(_ymd(year), True, Anchor(year))
+    if unit == "month":
+        if anchor.month is None:
+            return Value(_ymd(anchor.year + amount // 12) + "~", True, Anchor(anchor.year + amount // 12))
+        year, month = _shift_months(anchor.year, anchor.month, amount)
+        return Value(_ymd(year, month), True, Anchor(year, month))
+    when = anchor.as_date()
+    days = {"day": 1, "week": 7, "morning": 0, "evening": 0, "night": 0}.get(unit)
+    if days is None:
+        return None
+    if when is None:
+        return Value(_ymd(anchor.year, anchor.month), True, anchor) if amount == 0 else None
+    if unit == "week" and abs(amount) == 1:
+        monday = when - timedelta(days=when.weekday()) + timedelta(weeks=amount)
+        return Value(f"{_ymd(monday.year, monday.month, monday.day)}/"
+                     f"{(monday + timedelta(days=6)).isoformat()}", True, Anchor(monday.year, monday.month, monday.day))
+    return _dated(when + timedelta(days=days * amount))
+
+
+def offset(match: re.Match, context: Context) -> Optional[Value]:
+    """two years later, three months earlier, ten years ago."""
+    amount = NUMBER_WORDS.get(match.group("number").lower()) or int(match.group("number"))
+    direction = match.group("direction").lower()
+    sign = -1 if direction in ("earlier", "before", "ago") else 1
+    anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
+    if anchor is None:
+        return Value("XXXX", relative=True)
+    return _shifted(anchor, match.group("unit").lower(), sign * amount)
+
+
+def part_of_year(match: re.Match, context: Context) -> Optional[Value]:
+    """Early/mid/late in a year, or its beginning/middle/end."""
+    part = (match.group("part") or match.group("part_")).lower().rstrip("-")
+    year = int(match.group("year"))
+    first, last = PART_MONTHS[part]
+    if first == last:
+        return Value(_ymd(year, first), anchor=Anchor(year, first))
+    return Value(f"{_ymd(year, first)}/{_ymd(year, last)}", anchor=Anchor(year, last))
+
+
+# --- rules -------------------------------------------------------------------------------
+
+_YEAR_TAIL = rf"(?:,?\s{_year('year')})?"
+_PART = r"(?P<part>(?i:early|mid-?|middle|late))"
+
+RULES = [
+    Rule("day_range", re.compile(
+        rf"(?:\b[Tt]he (?:night|evening|morning|afternoon|weekend) of )?{_month('month')}\s{_day('day')}"
+        rf"{_DASH}(?:the )?{_day('day2')}{_YEAR_TAIL}"), day_range),
+    Rule("night_of", re.compile(
+        rf"\b[Tt]he (?:night|evening|morning|afternoon) of {_month('month')}\s{_day('day')}(?P<day2>){_YEAR_TAIL}"),
+        day_range),
+    Rule("date_mdy", re.compile(rf"{_month('month')}\s{_day('day')}(?!\s?(?:-|–)\s?\d){_YEAR_TAIL}"), full_date),
+    Rule("date_dmy", re.compile(rf"(?<![\d$£.,])\b{_day('day')}\s(?:of\s)?{_month('month')}{_YEAR_TAIL}"), full_date),
+    Rule("month_range", re.compile(
+        rf"\b(?:[Ff]rom|[Bb]etween) {_month('month')} (?:to|and|until|till|through) {_month('month2')},?\s{_year('year')}"),
+        month_range),
+    Rule("month_year_range", re.compile(
+        rf"\b(?:[Ff]rom|[Bb]etween) {_month('month')},?\s{_year('year')} (?:to|and|until|till|through) "
+        rf"{_month('month2')},?\s{_year('year2')}"), month_year_range),
+    Rule("part_of_relative_year", re.compile(
+        rf"(?:{_month('month')}|(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT})))\sof\s"
+        rf"(?P<modifier>(?i:{'|'.join(RELATIVE_YEARS)}))\syear\b"), part_of_relative_year),
+    Rule("month_year", re.compile(rf"{_month('month')},?\s(?:of\s)?{_year('year')}"), month_year),
+    Rule("month_alone", re.compile(
+        rf"\b(?i:in|by|until|till|since|during|through|from|to|before|after|of|early|late|each|every)\s"
+        rf"(?:(?:early|late)\s|mid-)?(?P<span>{_month('month')})(?!\s?\d)(?!\s[A-Z])"), month_alone, "span"),
+    Rule("year_range", re.compile(
+        rf"\b(?:[Bb]etween|[Ff]rom) (?:the years? )?{_year('year')} (?:and|to|until|till|through) (?P<year2>\d{{4}})\b"),
+        year_range),
+    Rule("year_dash", re.compile(rf"{_year('year')}\s?(?:-|–|—)\s?(?P<year2>\d{{4}}|\d{{2}})(?![\d\w])"), year_range),
+    Rule("decade", re.compile(
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?<![\w$£])(?P<decade>1\d{{2}}0|20\d0)'?s\b"), decade),
+    Rule("spelled_decade", re.compile(
+        rf"\b[Tt]he (?:{_PART}[\s-]?)?(?P<decade>(?i:{'|'.join(DECADE_WORDS)}))\b"), spelled_decade),
+    Rule("century", re.compile(
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century),
+    Rule("season_year", re.compile(
+        rf"(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT}))\s(?:of\s)?{_year('year')}"), season_year),
+    Rule("part_of_year", re.compile(
+        rf"\b(?:(?P<part>(?i:early|late|mid-?))\s?(?:in\s)?|(?i:at\s)?[Tt]he (?P<part_>beginning|start|middle|end|close) of )"
+        rf"(?P<year>1\d{{3}}|20\d{{2}})(?!\d)"), part_of_year),
+    Rule("hedged_year", re.compile(
+        rf"\b(?P<hedge>(?i:{APPROXIMATE_WORDS}|{UNCERTAIN_WORDS}))\s(?:in\s)?{_year('year')}"), hedged_year),
+    Rule("relative_unit", re.compile(
+        rf"\b(?P<modifier>(?i:last|this|next|the following|the next|the previous|the preceding|the same|that))\s"
+        rf"(?P<unit>(?i:year|month|week|day|morning|evening|night|decade|century|{_SEASON_ALT})|{_MONTH_ALT})\b"
+        rf"(?!\s(?:of|when|after|before)\b)"), relative_unit),
+    Rule("offset", re.compile(
+        rf"\b(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
+        rf"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"), offset),
+    Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
+    Rule("bare_year", re.compile(_year("year")), bare_year),
+]
+
+
+# A year followed by one of these is a count or a measure, not a time ("1500 copies")
+COUNT_NOUNS = re.compile(
+    r"\s(?:pp\b|pages?|copies|people|men|women|soldiers|troops|delegates|members|words|dollars|pounds|"
+    r"rubles|roubles|francs|marks|miles|kilometers|kilometres|feet|tons|votes|workers|prisoners|"
+    r"deaths|dead|casualties|volumes|letters|items|titles|students|villages|acres|households)\b", re.I)
+# ... and one preceded by these is a page, a price or a reference number
+NUMBER_CUES = re.compile(r"(?:\bpp?\.|\bpages?|\bno\.|\bnos\.|\bvol\.|\bnumber|[$£€#]|\bsome|\bover|\bnearly)\s?$", re.I)
+
+
+# The rules whose match is nothing but digits, so may be a count rather than a year
+COUNTABLE_RULES = ("bare_year", "year_dash")
+
+
+def is_count(text: str, start: int, end: int) -> bool:
+    return bool(COUNT_NOUNS.match(text, end) or NUMBER_CUES.search(text[max(0, start - 12):start]))
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    rule: Rule
+    match: re.Match
+
+
+def find_candidates(text: str) -> list[Candidate]:
+    """Every rule's matches, overlaps resolved longest first (then leftmost)."""
+    found = []
+    for rule in RULES:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span(rule.group)
+            if rule.name in COUNTABLE_RULES and is_count(text, start, end):
+                continue
+            found.append(Candidate(start, end, rule, match))
+    found.sort(key=lambda c: (-(c.end - c.start), c.start))
+    taken: list[Candidate] = []
+    for candidate in found:
+        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+            taken.append(candidate)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _parses(value: str) -> bool:
+    try:
+        parse_edtf(value)
+    except Exception:  # the edtf library raises its own and also bare errors on odd input
+        return False
+    return True
+
+
+def find_times(
+    text: str,
+    publication_date: Optional[str] = None,
+    title_spans: Iterable[tuple[int, int]] = (),
+    is_background: Callable[[int, int], bool] = lambda start, end: False,
+) -> list[TimeExpr]:
+    """Time expressions in reading order, each with an EDTF value that ``edtf`` parses.
+
+    ``is_background(start, end)`` tells a date given in passing (see ``background_dates``); a
+    year so given does not become the date that "two years later" counts from.
+    """
+    context = Context(publication_date)
+    titles = list(title_spans)
+    times = []
+    for candidate in find_candidates(text):
+        value = candidate.rule.handler(candidate.match, context)
+        if value is None or not _parses(value.edtf):
+            continue
+        in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles)
+        coarse = value.anchor is not None and value.anchor.month is None
+        if value.anchor and not in_title and not (coarse and is_background(candidate.start, candidate.end)):
+            context.discourse = value.anchor
+        times.append(TimeExpr(text[candidate.start:candidate.end], candidate.start, candidate.end,
+                              value.edtf, in_title=in_title, relative=value.relative))
+    return times
+
+
+def title_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where the body names a work: the works' mentions and the quotes that are titles."""
+    spans = [(m.start, m.end) for work in annotations(doc, "works") for m in work.mentions]
+    spans += [(q.start, q.end) for q in annotations(doc, "quotes") if q.kind == "title"]
+    return spans
+
+
+# Dependencies that put a date in a clause about something else: "the union, founded in 1889,",
+# "who edited it from 1919 to 1931"
+BACKGROUND_DEPS = {"relcl", "acl", "appos"}
+
+
+def background_dates(doc: Doc) -> Callable[[int, int], bool]:
+    """Whether a span is a date given in passing: in a relative or participial clause, or naming
+    an event ("the war of 1862"). Narratives count on from the dates of their main clauses."""
+
+    def is_background(start: int, end: int) -> bool:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not doc.has_annotation("DEP"):
+            return False
+        token = span.root
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ in ("NOUN", "PROPN"):
+            return True
+        while token.head.i != token.i:
+            if token.dep_ in BACKGROUND_DEPS:
+                return True
+            token = token.head
+        return False
+
+    return is_background
+
+
+class TimeExtractor:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.times = find_times(doc.text, doc._.publication_date, title_spans(doc), background_dates(doc))
+        return doc
+
+
+@Language.factory("historiograph_times", assigns=["doc._.times"], requires=["doc._.works"])
+def make_times(nlp: Language, name: str) -> TimeExtractor:
+    return TimeExtractor()
+
+
+PIPELINE.append("historiograph_times")
