@@ -35,14 +35,15 @@ REPORTING_VERBS = frozenset(
     "agree accept recognize realize discern show demonstrate prove establish point".split()
 )
 # Verbs whose object is cast as something: "regards X as mistaken", "sees the war as a crusade".
-CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe".split())
+CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe sum characterize".split())
 # Factive verbs and concessions: using them, the writer grants the complement ("Hart shows that
 # ...", "Hart himself admits that ...").
 FACTIVE_VERBS = frozenset(
     "recognize realize discern show demonstrate prove establish admit concede acknowledge".split()
 )
-# What a record can do to a proposition: "the minutes show that ..." is the writer's own claim.
-RECORD_VERBS = FACTIVE_VERBS | frozenset("suggest indicate record reveal confirm".split())
+# What a record or a fact can do to a proposition (people do the rest: "the clerk admitted"):
+# "the minutes show that ..." is the writer's own claim.
+RECORD_VERBS = frozenset("show demonstrate prove establish suggest indicate record reveal confirm".split())
 # Nouns naming a proposition someone holds; their "that" clause is the claim.
 CLAIM_NOUNS = frozenset(
     "contention argument assertion claim view belief thesis idea notion insistence suggestion "
@@ -63,8 +64,20 @@ EVIDENCE_NOUNS = frozenset(
 RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation letter order".split())
 # Adjectives that deliver a verdict on a holder: "X is right that ...", "Y is wrong to say ...".
 VERDICT_WORDS = {"right": 1, "correct": 1, "justified": 1, "wrong": -1, "mistaken": -1, "incorrect": -1}
-# Who "rejects/ignores the argument that ..." does not hold it: look elsewhere for the holder.
-REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute support".split())
+# Who "rejects/ignores the argument that ..." does not hold it, and the text does not say who does.
+REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute".split())
+# Who "supports the assertion that ..." is the evidence, not the holder: the holder is near by.
+SUPPORTING_VERBS_OF_NOUNS = frozenset("support confirm contradict".split())
+# "his inability to recognize that ...": the complement is what the subject did not grant.
+NEGATING_HEADS = frozenset("inability failure refusal unwillingness reluctance".split())
+# Common nouns for people and groups who can hold a view ("historians", "his defenders"); other
+# common nouns ("the silence suggests that ...") are things the writer reasons from.
+PERSON_NOUN = re.compile(
+    r"(?:ian|ist|er|or|ant|ent|ess|ee|ive|people|folk|man|men|woman|women|public|clergy|press|party|"
+    r"school|committee|council|government|critic|scholar|expert|commission|board)$"
+)
+# Clauses that open with these are questions ("what he believes was proved"), not propositions.
+QUESTION_WORDS = frozenset("what whether why how who whom which when where if".split())
 # Pronouns the writer uses for himself; their claims are kept only when the writer cites evidence.
 WRITER_PRONOUNS = frozenset({"i", "we"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "them", "their"})
@@ -76,7 +89,7 @@ ENDORSING_WORDS = frozenset(
     "rightly correctly persuasively convincingly justly accurately aptly soundly cogently "
     "compelling convincing persuasive right correct sound valid agree concur illuminating shrewd "
     "perceptive insightful well-founded consistent borne truth fair shrewdly admirably "
-    "demonstrably".split()
+    "demonstrably confirm corroborate vindicate balanced".split()
 )
 REJECTING_WORDS = frozenset(
     "wrong wrongly mistaken mistakenly false falsely absurd absurdly nonsense baseless groundless "
@@ -84,13 +97,14 @@ REJECTING_WORDS = frozenset(
     "erroneous fallacy refute rebut disprove contradict unfounded unsupported fiction fantasy "
     "naive specious preposterous ludicrous silly myth distortion travesty error inconsistent "
     "exaggerate exaggerated exaggeration incredible unpersuasive flimsy reject dismiss demolish "
-    "unfair".split()
+    "unfair insult slander smear caricature".split()
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|surely right|no doubt right|is right to|are right to|"
     r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
-    r"beyond dispute|well documented|the evidence bears (?:this|him|her|them) out)\b",
+    r"beyond dispute|well documented|bears? (?:this|him|her|them|it) out|"
+    r"makes (?:the|this|that|a good) point well|makes a good point)\b",
     re.IGNORECASE,
 )
 REJECTING_PHRASES = re.compile(
@@ -104,8 +118,18 @@ REJECTING_PHRASES = re.compile(
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
 # an explicit endorsement in the claim's own sentence outweighs).
 CONTRAST_OPENERS = frozenset("but yet however nevertheless nonetheless actually".split())
+# "X may have a point, but ...": a contrast inside the claim's sentence or the next one weighs
+# like a contrast opening the next sentence.
+CONTRAST_CONJUNCTIONS = frozenset({"but", "yet"})
+# The writer says the question cannot be settled: whatever else is said, no verdict.
+UNDECIDED_PHRASES = re.compile(
+    r"\b(?:cannot|could not|can never|may never) be (?:decided|settled|known|answered|resolved)|"
+    r"remains? to be seen|an open question|too \w+ to (?:tell|say|know)|impossible to (?:say|tell|know)|"
+    r"no way of knowing|(?:we|one) (?:do not|cannot|can't) know\b",
+    re.IGNORECASE,
+)
 # Hedges: the writer declines to judge, so weak signals around them are not a verdict.
-HEDGES = frozenset("perhaps possibly arguably conceivably may might".split())
+HEDGES = frozenset("perhaps possibly arguably conceivably may might hope".split())
 
 # Where the writer gives evidence: examples, dated instances, the record, earlier demonstrations.
 EVIDENCE_CUES = re.compile(
@@ -113,8 +137,9 @@ EVIDENCE_CUES = re.compile(
     r"minutes|archives?|census|ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|"
     r"papers|correspondence|reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? "
     r"(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|reveals?|revealed|records?|lists?|"
-    r"suggests?|confirms?|contradicts?|describes?|bears? \w+ out|leaves? no doubt|make \w+ \w+ plain|"
-    r"tells? another story|says? otherwise)\b|\bas (?:\w+ ){0,3}(?:book|study|work|research|"
+    r"suggests?|confirms?|contradicts?|describes?|supports?|bears? \w+ out|leaves? no doubt|"
+    r"make \w+ \w+ plain|tells? another story|says? otherwise)\b|\bas (?:[\w']+ ){1,5}(?:admitted|"
+    r"conceded|showed|shows|demonstrated|proved|made clear|recorded|records)\b|\bas (?:\w+ ){0,3}(?:book|study|work|research|"
     r"article|census|survey|records?) (?:showed|demonstrated|shows|demonstrates|proved|made clear)|"
     r"\bthe evidence (?:is|shows|suggests|points|all points)|\baccording to the (?:minutes|census|"
     r"records?|registers?|accounts|ledgers?|returns))",
@@ -154,6 +179,7 @@ class Candidate:
     writer: bool = False
     verdict: int = 0  # +1/-1 from the trigger itself ("is right that", "rightly shows")
     subject: Optional[Token] = None  # the holder's token, when the trigger is not a verb
+    evidence: Optional[dict] = None  # a record as subject: "the minutes show that ..."
 
 
 class ClaimExtractor:
@@ -227,7 +253,10 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, c
         holder_name=candidate.holder_name,
         stance="agrees" if candidate.writer else stance_of(candidate, zone),
         evidence=evidence_in(doc, candidate, zone),
-        quotes=[q.id for q in context.quotes if q.end > start and q.start < end + 1],
+        quotes=[
+            q.id for q in context.quotes
+            if q.end > start and q.start < end + 1 or q.speaker and same_sentence_and_holder(candidate, q)
+        ],
     )
 
 
@@ -240,7 +269,8 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
         if context.in_quotation(token.idx):
             continue  # the speaker's own reasoning: the quotation claim covers it
         candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
-        if candidate and candidate.end > candidate.start and not is_verdict_clause(doc, candidate):
+        if candidate and candidate.end > candidate.start and not is_question(doc, candidate) \
+                and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
             found.append(candidate)
     return found
@@ -248,13 +278,15 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
 
 def verb_claim(verb: Token) -> Optional[Candidate]:
     lemma = verb.lemma_.lower()
-    if verb.pos_ not in ("VERB", "AUX") or is_negated(verb):
+    # the tagger sometimes calls a verb with a subject and a clause a noun ("the books show that")
+    verb_like = verb.pos_ in ("VERB", "AUX") or {"nsubj", "ccomp"} <= {c.dep_ for c in verb.children}
+    if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
         return None
     if lemma in REPORTING_VERBS:
         complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         verdict = 1 if lemma in FACTIVE_VERBS else 0
         if complement is not None:
-            return Candidate(*clause_span(complement), verb, verdict=verdict)
+            return Candidate(*complement_span(complement), verb, verdict=verdict)
         if inserted_report(verb):  # "The tariff, Hart argues, ..." / "As Hart says, ..."
             return Candidate(*clause_span(verb.head, without=verb), verb, verdict=verdict)
     if lemma in CASTING_VERBS:
@@ -272,8 +304,14 @@ def inserted_report(verb: Token) -> bool:
 def casting_claim(verb: Token) -> Optional[Candidate]:
     """ "regards the policy as mistaken": the object and what it is cast as."""
     thing = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    cast = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
-    if thing is None or cast is None or not list(cast.children):
+    if thing is None:
+        return None
+    # the parser may hang "as ..." on the object's own modifiers: take the first one after it,
+    # unless a dash or comma cuts it off ("consider Stalin -- as his book showed")
+    cast = next((t for t in verb.subtree if t.i > thing.i and t.lower_ == "as" and t.dep_ == "prep"), None)
+    if cast is None or not list(cast.children):
+        return None
+    if any(t.is_punct for t in verb.doc[thing.i : cast.i]):
         return None
     return Candidate(thing.left_edge.idx, end_of(cast.right_edge), verb)
 
@@ -281,12 +319,12 @@ def casting_claim(verb: Token) -> Optional[Candidate]:
 def noun_claim(noun: Token) -> Optional[Candidate]:
     if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUNS:
         return None
-    clause = that_clause(noun)
-    if clause is None and noun.dep_ == "attr":
-        clause = that_clause(noun.head)  # "It is X's contention that ..." (extraposed)
+    on_copula = noun.dep_ in ("attr", "nsubj") and noun.head.lemma_ == "be"
+    # "It is X's contention that ..." (extraposed), "His thesis is that ..."
+    clause = (that_clause(noun.head) if on_copula else None) or that_clause(noun)
     if clause is None:
         return None
-    return Candidate(*clause_span(clause), noun)
+    return Candidate(*complement_span(clause), noun)
 
 
 def that_clause(head: Token) -> Optional[Token]:
@@ -312,12 +350,13 @@ def verdict_claim(word: Token) -> Optional[Candidate]:
         clause = following.head
     if clause is None or clause.i <= word.i:
         return None
-    subject = subject_of(word) or subject_of(clause.head)
+    subject = subject_of(word) or subject_of(word.head) or subject_of(clause.head)
     if subject is None:
         return None
     if is_negated(word) or is_negated(word.head):
         sign = -sign
-    return Candidate(*clause_span(clause), word, verdict=sign, subject=subject)
+    start, end = clause_span(clause)
+    return Candidate(max(start, following.nbor().idx), end, word, verdict=sign, subject=subject)
 
 
 def according_claim(word: Token) -> Optional[Candidate]:
@@ -331,6 +370,19 @@ def according_claim(word: Token) -> Optional[Candidate]:
     return Candidate(*clause_span(word.head, without=word), word, subject=source)
 
 
+def complement_span(clause: Token) -> tuple[int, int]:
+    """The complement with the "and that ..." clauses conjoined to it on the same head."""
+    start, end = clause_span(clause)
+    for sibling in clause.head.children:
+        if sibling.i > clause.i and sibling.dep_ == "conj" and that_clause_marked(sibling):
+            end = max(end, clause_span(sibling)[1])
+    return start, end
+
+
+def that_clause_marked(clause: Token) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+
+
 def clause_span(head: Token, without: Optional[Token] = None) -> tuple[int, int]:
     """Char range of a clause, without its "that", its edge punctuation, or an inserted phrase."""
     tokens = [t for t in head.subtree if without is None or (t != without and without not in t.ancestors)]
@@ -339,7 +391,10 @@ def clause_span(head: Token, without: Optional[Token] = None) -> tuple[int, int]
         and tokens[0].head == head or tokens[0].is_punct and not tokens[0].is_quote or tokens[0].dep_ == "cc"
     ):
         tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and not tokens[-1].is_quote and tokens[-1].text != ")":
+    while tokens and (
+        tokens[-1].is_space or tokens[-1].dep_ == "cc"
+        or tokens[-1].is_punct and not tokens[-1].is_quote and tokens[-1].text != ")"
+    ):
         tokens = tokens[:-1]
     if not tokens:
         return 0, 0
@@ -358,12 +413,22 @@ def is_negated(token: Token) -> bool:
     )
 
 
+def is_question(doc: Doc, candidate: Candidate) -> bool:
+    first = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    return first is not None and first[0].lower_ in QUESTION_WORDS
+
+
 def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
-    """ "I think he is correct", "This is simply wrong": a judgement on a claim, not a claim."""
+    """ "I think he is correct", "This is simply wrong": a judgement on a claim, not a claim.
+
+    Short evaluative clauses are verdicts; so is anything the writer says "I think" about in
+    evaluative words ("I think there is much truth in this")."""
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
-    if span is None or len(span) > VERDICT_CLAUSE_TOKENS:
+    if span is None:
         return False
-    return any(t.lemma_.lower() in ENDORSING_WORDS | REJECTING_WORDS for t in span)
+    evaluative = any(word_polarity(t) for t in span) or bool(ENDORSING_PHRASES.search(span.text))
+    writer = candidate.trigger.pos_ == "VERB" and (subject_of(candidate.trigger) or candidate.trigger).lower_ in WRITER_PRONOUNS
+    return evaluative and (len(span) <= VERDICT_CLAUSE_TOKENS or writer)
 
 
 def subject_of(token: Token) -> Optional[Token]:
@@ -383,7 +448,7 @@ def subject_of(token: Token) -> Optional[Token]:
 def is_record(token: Token) -> bool:
     """ "the minutes", "the poll books", "the census": a record, not a person or a work."""
     return token.lemma_.lower() in EVIDENCE_NOUNS or any(
-        c.dep_ == "compound" and c.lemma_.lower() in RECORD_QUALIFIERS for c in token.children
+        c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_QUALIFIERS for c in token.children
     )
 
 
@@ -395,12 +460,18 @@ def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
     holder_token = candidate.subject
     if holder_token is None:
         holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
+    if holder_token is None and rejected_by_subject(trigger):
+        return  # "X ignores the argument that ...": someone else's, unnamed
     if holder_token is None:
         person = context.last_person_before(trigger.idx, window=400)
         if person is not None:
             candidate.holder, candidate.holder_name = person.id, person.name
         return
     holder_from_token(doc, context, candidate, holder_token)
+
+
+def rejected_by_subject(noun: Token) -> bool:
+    return noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_.lower() in REJECTING_VERBS_OF_NOUNS
 
 
 def noun_holder(noun: Token) -> Optional[Token]:
@@ -415,7 +486,7 @@ def noun_holder(noun: Token) -> Optional[Token]:
     if noun.dep_ == "attr":
         return next((c for c in noun.head.children if c.dep_ == "poss"), None)
     verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
-    if verb is not None and verb.lemma_.lower() not in REJECTING_VERBS_OF_NOUNS:
+    if verb is not None and verb.lemma_.lower() not in SUPPORTING_VERBS_OF_NOUNS | REJECTING_VERBS_OF_NOUNS:
         return subject_of(verb)
     return None
 
@@ -428,15 +499,27 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
     if token.lemma_.lower() in WORK_NOUNS:
         work_author(doc, context, candidate, token)
         return
-    start, end = name_span(token)
-    entity = next((e for e in (entity_at(doc, t.idx) for t in reversed(token.doc.char_span(
-        start, end, alignment_mode="expand") or [token])) if e is not None), None)
-    if entity is None and lower in PERSON_PRONOUNS:
+    entity = named_entity(doc, token)
+    if lower in PERSON_PRONOUNS and (entity is None or entity.type != "PERSON"):
         entity = context.last_person_before(token.idx, window=600)
+    start, end = name_span(token)
     if entity is not None:
         candidate.holder, candidate.holder_name = entity.id, entity.name
-    elif lower not in PERSON_PRONOUNS and lower not in ("it", "this", "that", "which", "there", "who"):
+    elif token.pos_ == "NOUN" and candidate.trigger.lemma_.lower() in RECORD_VERBS \
+            and not PERSON_NOUN.search(token.lemma_.lower()):
+        # "the silence suggests that ...": the writer reasons from a fact
+        writer_claim(context, candidate, token, evidence=evidence_span(doc, start, end))
+    elif token.pos_ in ("PROPN", "NOUN"):
         candidate.holder_name = doc.text[start:end]
+
+
+def named_entity(doc: Doc, token: Token):
+    """The entity a name or pronoun refers to; a common noun's modifiers name someone else
+    ("the Trotsky hagiographers" are not Trotsky)."""
+    tokens = [token]
+    if token.pos_ == "PROPN":
+        tokens += [c for c in token.children if c.dep_ in ("compound", "flat")]
+    return next((e for e in (entity_at(doc, t.idx) for t in tokens) if e is not None), None)
 
 
 def name_span(token: Token) -> tuple[int, int]:
@@ -446,10 +529,17 @@ def name_span(token: Token) -> tuple[int, int]:
     return start.idx, end_of(token)
 
 
-def writer_claim(context: DocContext, candidate: Candidate, token: Token) -> None:
-    """The writer's own claim: held by the document's author when known, else "the writer"."""
-    if is_record(token) and candidate.trigger.lemma_.lower() not in RECORD_VERBS:
-        return  # "the letters describe X as Y": evidence, not a proposition put forward
+def writer_claim(
+    context: DocContext, candidate: Candidate, token: Token, evidence: Optional[dict] = None
+) -> None:
+    """The writer's own claim: held by the document's author when known, else "the writer".
+
+    A record or a fact as subject ("the minutes show that ...") is itself the evidence."""
+    if token.lower_ not in WRITER_PRONOUNS:
+        if candidate.trigger.lemma_.lower() not in RECORD_VERBS:
+            return  # "the letters describe X as Y": evidence, not a proposition put forward
+        start, end = name_span(token)
+        candidate.evidence = evidence or evidence_span(context.doc, start, end)
     candidate.writer = True
     author = context.author
     entity = entity_by_name(context.doc, author) if author else None
@@ -484,7 +574,7 @@ def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) 
     for quote in context.quotes:
         if quote.kind != "quotation" or not quote.speaker_name:
             continue
-        if any(c.start <= quote.end and quote.start <= c.end for c in found):
+        if any(c.start <= quote.end and quote.start <= c.end or same_sentence_and_holder(c, quote) for c in found):
             continue
         span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
         inner = [t for t in span or [] if not t.is_quote]
@@ -494,6 +584,15 @@ def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) 
         candidate.holder, candidate.holder_name = quote.speaker, quote.speaker_name
         extra.append(candidate)
     return extra
+
+
+def same_sentence_and_holder(candidate: Candidate, quote) -> bool:
+    """ "X gets the idea that S ("his words")": the quotation backs X's claim, it is not another."""
+    sentence = candidate.trigger.sent
+    return (
+        sentence.start_char <= quote.start < sentence.end_char
+        and (candidate.holder or candidate.holder_name) in (quote.speaker, quote.speaker_name)
+    )
 
 
 def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> list[Candidate]:
@@ -532,11 +631,22 @@ class Zone:
 def judgement_zone(context: DocContext, candidate: Candidate, candidates: list[Candidate]) -> Zone:
     number = context.sentence_of[candidate.trigger.i]
     following = []
+    previous = context.sentences[number]
     for sentence in context.sentences[number + 1 : number + 1 + context.following_sentences]:
-        if starts_new_claim(sentence, candidate, candidates):
+        if starts_paragraph(previous, sentence) or starts_new_claim(sentence, candidate, candidates):
             break
         following.append(sentence)
+        previous = sentence
     return Zone(context.sentences[number], following)
+
+
+def starts_paragraph(previous: Span, sentence: Span) -> bool:
+    """A blank line between two sentences: the writer has moved on to another point."""
+    words = [t for t in previous if not t.is_space]
+    first = next((t for t in sentence if not t.is_space), None)
+    if not words or first is None:
+        return False
+    return "\n\n" in previous.doc.text[end_of(words[-1]) : first.idx]
 
 
 def starts_new_claim(sentence: Span, candidate: Candidate, candidates: list[Candidate]) -> bool:
@@ -548,19 +658,27 @@ def starts_new_claim(sentence: Span, candidate: Candidate, candidates: list[Cand
         sentence.start_char <= other.trigger.idx < sentence.end_char
         and not other.verdict
         and not other.writer
+        and (other.holder_name or other.holder)
         and other.holder_name != candidate.holder_name
         for other in candidates
     )
 
 
 def stance_of(candidate: Candidate, zone: Zone) -> str:
+    """Explicit judgement in the claim's own sentence wins; else the next sentences, nearer first,
+    with a contrast or a "cites no source" tipping the balance against."""
     own = sentence_score(zone.own, candidate) + 2 * candidate.verdict
     score = own
+    if own == 0 and any(UNDECIDED_PHRASES.search(s.text) for s in [zone.own] + zone.following):
+        return "neutral"
     if own == 0:
         for distance, sentence in enumerate(zone.following):
             score += sentence_score(sentence, candidate) / (1 + distance)
-            if distance == 0 and opens_with_contrast(sentence):
-                score -= 1
+        first = zone.following[0] if zone.following else None
+        if contrast_after(zone.own, candidate) or first is not None and contrasts(first):
+            score -= 1
+        if first_cue(HOLDER_CITES_NONE, [zone.own] + zone.following, candidate) is not None:
+            score -= 1
     if score >= 1:
         return "agrees"
     if score <= -1:
@@ -617,9 +735,18 @@ def judges_other_claim(token: Token, candidate: Candidate) -> bool:
     )
 
 
-def opens_with_contrast(sentence: Span) -> bool:
-    first = next((t for t in sentence if not t.is_punct), None)
-    return first is not None and first.lower_ in CONTRAST_OPENERS
+def contrasts(sentence: Span) -> bool:
+    """The sentence opens with "But"/"However" or turns on a "but"/"yet"."""
+    first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
+    opens = first is not None and first.lower_ in CONTRAST_OPENERS
+    return opens or any(t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" for t in sentence)
+
+
+def contrast_after(sentence: Span, candidate: Candidate) -> bool:
+    """ "X claims that S, but ...": a contrast joined to the claim's own sentence after it."""
+    return any(
+        t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" and t.idx >= candidate.end for t in sentence
+    )
 
 
 def hedged(sentence: Span, candidate: Candidate) -> bool:
@@ -632,27 +759,51 @@ def inside(offset: int, candidate: Candidate) -> bool:
 
 def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
     """The writer's evidence for or against the claim, or the flag that the holder cites none."""
+    if candidate.evidence:
+        return candidate.evidence
     sentences = [zone.own] + zone.following
     if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None:
         return {"none_cited": True}
     start = first_cue(EVIDENCE_CUES, sentences, candidate)
     if start is not None:
-        end = doc[doc.char_span(start, start + 1, alignment_mode="expand").start].sent.end_char
-        while end > start and doc.text[end - 1] in " \n.":
-            end -= 1
-        return {"text": doc.text[start:end], "start": start, "end": end}
+        sentence = next(s for s in sentences if s.start_char <= start < s.end_char)
+        # in a later sentence the whole sentence is the evidence ("..., as the minutes show")
+        return evidence_span(doc, start if sentence == zone.own else sentence.start_char, sentence.end_char)
+    for sentence in sentences:
+        start = evidence_after_verdict(sentence, candidate)
+        if start is not None:
+            return evidence_span(doc, start, sentence.end_char)
     if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
         return {"none_cited": True}
+    return None
+
+
+def evidence_span(doc: Doc, start: int, end: int) -> dict:
+    while end > start and doc.text[end - 1] in " \n.":
+        end -= 1
+    return {"text": doc.text[start:end], "start": start, "end": end}
+
+
+def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
+    """ "This is simply not true: the reports show ...": what follows a verdict's colon."""
+    judged = False
+    for token in sentence:
+        if inside(token.idx, candidate):
+            continue
+        judged = judged or word_polarity(token) != 0
+        if judged and token.text in (":", ";") and token.i + 1 < sentence.end:
+            return token.nbor().idx
     return None
 
 
 def first_cue(pattern: re.Pattern, sentences: list[Span], candidate: Candidate) -> Optional[int]:
     """Char offset of the first match outside the claim itself (the holder's words are not the
     writer's evidence)."""
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         for match in pattern.finditer(sentence.text):
             start = sentence.start_char + match.start()
-            if not inside(start, candidate):
+            # in the claim's own sentence evidence follows the claim; a cue before it frames it
+            if start >= candidate.end or number > 0 and not inside(start, candidate):
                 return start
     return None
 
