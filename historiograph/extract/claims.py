@@ -422,7 +422,7 @@ def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
     """ "I think he is correct", "This is simply wrong": a judgement on a claim, not a claim.
 
     Short evaluative clauses are verdicts; so is anything the writer says "I think" about in
-    evaluative words ("I think there is much truth in this")."""
+    evaluative words ("I believe the point is sound")."""
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
         return False
