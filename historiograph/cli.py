@@ -13,6 +13,7 @@ from rich.table import Table
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from . import __version__
+from .export import DIRECTORY_FORMATS, FORMAT_NAMES, export
 from .parse import DEFAULT_MODEL, ModelNotFound
 from .pipeline import Report, Settings, run
 from .store import Store, sqlite_url
@@ -103,19 +104,21 @@ def print_summary(report: Report, db_url: str, jsonl_path: Path) -> None:
 @cli.command(name="export")
 @click.option("--db", "db_url", default=sqlite_url(Path("out/historiograph.db")), show_default=True,
               help="SQLAlchemy database URL.")
-@click.option("--format", "format_name", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: standard output).")
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="jsonl", show_default=True,
+              help="jsonl: documents; tei: one TEI file per document; wadm: W3C Web Annotations (JSON-LD); "
+                   "bibtex, csl-json, ris: one entry per work.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (default: standard output); for tei, a directory (default: out/tei).")
 def export_command(db_url, format_name, output: Optional[Path]) -> None:
     """Write the stored documents in an exchange format."""
-    from .export.jsonl import write_jsonl
-
+    if format_name in DIRECTORY_FORMATS and output is None:
+        output = Path("out/tei")
     store = open_store(db_url)
-    if output is None:
-        write_jsonl(store.documents(), sys.stdout)
-        return
-    with output.open("w", encoding="utf-8") as stream:
-        count = write_jsonl(store.documents(), stream)
-    click.echo(f"{count} documents written to {output}", err=True)
+    try:
+        message = export(store.documents(), format_name, output)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    click.echo(message, err=True)
 
 
 @cli.command(name="evaluate")
