@@ -32,6 +32,7 @@ attribute names). Encoding decisions:
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,9 @@ SPEECH_CUE = re.compile(
 )
 # An xml:id is an NCName: anything else in an extractor id becomes "_".
 NOT_NCNAME = re.compile(r"[^\w.\-]")
-ISO_DATE = re.compile(r"-?\d{4,}(-\d{2}(-\d{2})?)?")
+# A publication date TEI can put in @when: a year or a year and month (full dates are checked
+# by the calendar instead).
+ISO_YEAR_MONTH = re.compile(r"-?\d{4,}(-(0[1-9]|1[0-2]))?")
 
 # Among spans with the same offsets, the lower rank is the outer element.
 RANK_CLAIM, RANK_EVIDENCE, RANK_QUOTE, RANK_WORK, RANK_ENTITY, RANK_TIME = range(1, 7)
@@ -90,9 +93,6 @@ ENTITY_ENCODINGS = {
 }
 # Types the model may grow later: named, typed, and listed as organisations.
 OTHER_ENTITY = EntityEncoding("name", "org", "listOrg", "name")
-# Which header container holds each list.
-LIST_PARENT = {"listPerson": "particDesc", "listOrg": "particDesc", "listPlace": "settingDesc",
-               "listBibl": "standOff"}
 MOTIVATION_BY_RANK = {RANK_CLAIM: "assessing", RANK_EVIDENCE: "linking", RANK_QUOTE: "classifying",
                       RANK_WORK: "identifying", RANK_ENTITY: "identifying", RANK_TIME: "describing"}
 
@@ -151,16 +151,14 @@ class Span:
 
 def paragraph_spans(text: str) -> list[Span]:
     """One span per non-blank stretch between blank lines, without its outer whitespace."""
+    bounds = [(m.start(), m.end()) for m in PARAGRAPH_BREAK.finditer(text)] + [(len(text), len(text))]
     spans, position = [], 0
-    for piece in PARAGRAPH_BREAK.split(text) + [None]:
-        if piece is None:
-            break
-        start = text.index(piece, position) if piece else position
-        stripped = piece.strip()
-        if stripped:
-            begin = start + piece.index(stripped)
-            spans.append(Span(begin, begin + len(stripped), "p", {}))
-        position = start + len(piece)
+    for stretch_end, next_start in bounds:
+        stretch = text[position:stretch_end]
+        if stretch.strip():
+            begin = position + len(stretch) - len(stretch.lstrip())
+            spans.append(Span(begin, position + len(stretch.rstrip()), "p", {}))
+        position = next_start
     if not spans:  # TEI wants a paragraph even in an empty body
         spans.append(Span(len(text), len(text), "p", {}))
     return spans
@@ -383,10 +381,19 @@ ENCODING_NOTE = ("Exported by historiograph. The string value of body is the doc
 def date_element(parent, value: Optional[str]) -> None:
     if not value:
         sub(parent, "date", "unknown")
-    elif ISO_DATE.fullmatch(value):
+    elif is_w3c_date(value):
         sub(parent, "date", value, when=value)
     else:
         sub(parent, "date", value)
+
+
+def is_w3c_date(value: str) -> bool:
+    if ISO_YEAR_MONTH.fullmatch(value):
+        return True
+    try:
+        return datetime.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def build_source_desc(source_desc, document: model.Document) -> None:

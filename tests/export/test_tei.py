@@ -326,3 +326,12 @@ def test_write_tei_writes_one_file_per_document(tmp_path, document):
     paths = write_tei([document, other], tmp_path / "tei")
     assert [p.name for p in paths] == ["salt-roads_review.xml", "second_doc.xml"]
     assert etree.parse(str(paths[1])).getroot().tag.endswith("TEI")
+
+
+@pytest.mark.parametrize("date, when", [("1981-02-14", "1981-02-14"), ("1981-02", "1981-02"),
+                                        ("1981", "1981"), ("1981-02-30", None), ("spring 1981", None)])
+def test_publication_date_goes_in_when_only_if_it_is_a_w3c_date(schema, date, when):
+    tree = etree.fromstring(document_to_tei(model.Document(id="d", text="x", date=date)).encode())
+    published = tree.find("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date", NS)
+    assert (published.text, published.get("when")) == (date, when)
+    assert schema.validate(tree), schema.error_log
