@@ -36,3 +36,22 @@ def hostile_document() -> Document:
                       stance="disagrees", evidence={"text": f"the ledgers {LINK}", "start": 0, "end": 1},
                       quotes=["q1"])],
     )
+
+
+def earlier_attestation() -> Document:
+    """An earlier document quoting the hostile quotation's words under another name, so that
+    linking makes a cluster with an attribution conflict."""
+    quoted = hostile_document().quotes[0].text
+    speaker = "Hedda Vorn"
+    text = f"As {speaker} wrote long before, {quoted}; the phrase travelled far."
+    start = text.index(quoted)
+    return Document(
+        id="earlier00000001",
+        text=text,
+        title="An Earlier Pamphlet",
+        date="1961-02-01",
+        sources=[{"path": "copies/earlier.txt", "sha256": "1" * 64}],
+        provenance=[Provenance(0, len(text), "copies/earlier.txt", 0, len(text))],
+        entities=[Entity("e1", "PERSON", speaker, mentions=[Mention(3, 3 + len(speaker), speaker)])],
+        quotes=[Quote("q1", quoted, start, start + len(quoted), "quotation", speaker="e1", speaker_name=speaker)],
+    )
