@@ -514,11 +514,13 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
 
 
 def named_entity(doc: Doc, token: Token):
-    """The entity a name or pronoun refers to; a common noun's modifiers name someone else
-    ("the Trotsky hagiographers" are not Trotsky)."""
+    """The entity a name, pronoun or apposition refers to; a common noun's modifiers name someone
+    else ("the Smith biographers" are not Smith)."""
     tokens = [token]
     if token.pos_ == "PROPN":
         tokens += [c for c in token.children if c.dep_ in ("compound", "flat")]
+    # "The mayor, Josiah Crane, declared": the apposition names the holder
+    tokens += [c for c in token.children if c.dep_ == "appos"]
     return next((e for e in (entity_at(doc, t.idx) for t in tokens) if e is not None), None)
 
 

@@ -1,0 +1,245 @@
+"""Claims: holder, proposition span, the writer's stance and evidence (historiograph_claims),
+and the claims scorer with its all-neutral baseline."""
+import pytest
+import spacy
+
+from historiograph.evaluate.claims import score, same_holder
+from historiograph.model import Claim, Document
+from historiograph.parse import DEFAULT_MODEL, annotate, load_pipeline, parse_text
+
+# The components claims reads; times is left out because claims never looks at it.
+COMPONENTS = ["historiograph_entities", "historiograph_works", "historiograph_quotes", "historiograph_claims"]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(extractors=COMPONENTS)
+
+
+def claims_of(nlp, text, header=None):
+    return parse_text(nlp, text, header=header)._.claims
+
+
+def claim_about(claims, words):
+    return next(c for c in claims if words in c.text)
+
+
+# --- what is claimed and by whom ------------------------------------------------------------
+
+
+def test_reported_speech_gives_holder_and_proposition_span(nlp):
+    text = "Margaret Hale argues that the mill closed in 1884."
+    [claim] = claims_of(nlp, text)
+    assert claim.id == "c1"
+    assert claim.text == "the mill closed in 1884"
+    assert text[claim.start:claim.end] == claim.text
+    assert claim.holder_name == "Margaret Hale"
+    assert claim.holder is not None
+
+
+def test_pronoun_holder_is_resolved_to_the_person(nlp):
+    text = "Ann Rowe has written about the docks for years. She contends that the dockers were paid by the day."
+    claim = claim_about(claims_of(nlp, text), "dockers were paid")
+    assert claim.holder_name == "Ann Rowe"
+
+
+def test_possessive_contention_names_its_holder(nlp):
+    text = "It is Hart's contention that the tariff could have been repealed earlier."
+    claim = claim_about(claims_of(nlp, text), "tariff")
+    assert claim.text == "the tariff could have been repealed earlier"
+    assert "Hart" in claim.holder_name
+
+
+def test_thesis_stated_with_a_copula_is_a_claim(nlp):
+    text = "In Colin Birch's lectures the constant refrain is that a wise city only gains from its critics."
+    claim = claim_about(claims_of(nlp, text), "wise city")
+    assert "Birch" in claim.holder_name
+
+
+def test_according_to_a_person_is_that_persons_claim(nlp):
+    text = "According to Tobias Grell, the strike was planned in advance."
+    [claim] = claims_of(nlp, text)
+    assert claim.text == "the strike was planned in advance"
+    assert claim.holder_name == "Tobias Grell"
+
+
+def test_according_to_the_records_is_evidence_not_a_holder(nlp):
+    assert claims_of(nlp, "According to the census, the parish lost half its people.") == []
+
+
+def test_regards_as_takes_the_object_and_what_it_is_cast_as(nlp):
+    text = "Nora Pell regards the mayor's policy as mistaken."
+    claim = claim_about(claims_of(nlp, text), "policy")
+    assert claim.text == "the mayor's policy as mistaken"
+    assert claim.holder_name == "Nora Pell"
+
+
+def test_a_work_holds_what_its_author_holds(nlp):
+    text = "Lena Fisk has spent ten years on the port. Her study maintains that the port declined after 1850."
+    claim = claim_about(claims_of(nlp, text), "port declined")
+    assert claim.holder_name == "Lena Fisk"
+
+
+def test_a_reviewed_book_is_held_by_its_author_from_the_header(nlp):
+    header = {"title": "", "reviewed": [{"title": "The Salt Roads", "lines": ["by Hugo Marr", "Penn Press, 200 pp."]}]}
+    text = "This is an uneven book. The book argues that salt made the town rich."
+    claim = claim_about(claims_of(nlp, text, header=header), "salt made")
+    assert claim.holder_name == "Hugo Marr"
+
+
+def test_a_negated_report_is_not_the_subjects_claim(nlp):
+    assert claims_of(nlp, "Ivo Brandt does not argue that the mill was sold.") == []
+
+
+def test_an_indirect_question_is_not_a_claim(nlp):
+    assert claims_of(nlp, "One wonders what Ivo Brandt believes was proved by the riot.") == []
+
+
+def test_rejecting_an_argument_does_not_make_one_its_holder(nlp):
+    text = "Ivo Brandt ignores the argument that the guild ruled the town."
+    assert [c.holder_name for c in claims_of(nlp, text)] == []
+
+
+def test_quotation_with_a_speaker_is_a_claim_linked_to_its_quote(nlp):
+    text = 'The mayor, Josiah Crane, once declared: "The harbour will outlive us all."'
+    doc = parse_text(nlp, text)
+    claim = claim_about(doc._.claims, "harbour will outlive")
+    assert claim.holder_name == "Josiah Crane"
+    assert claim.quotes == [q.id for q in doc._.quotes]
+
+
+# --- the writer's stance --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Hugo Marr rightly argues that the canal was a failure.", "agrees"),
+    ("Hugo Marr argues that the canal was a failure. He is surely right.", "agrees"),
+    ("Hugo Marr persuasively shows that the canal was a failure.", "agrees"),
+    ("Hugo Marr argues that the canal was a failure. This is simply wrong.", "disagrees"),
+    ("Hugo Marr argues that the canal was a failure. I cannot agree.", "disagrees"),
+    ("Hugo Marr argues that the canal was a failure. The claim is not convincing.", "disagrees"),
+    ("Hugo Marr argues that the canal was a failure. But its tolls rose every year.", "disagrees"),
+    ("Hugo Marr argues that the canal was a failure. Perhaps it was; the question may never be settled.",
+     "neutral"),
+    ("Hugo Marr argues that the canal was a failure. The canal opened in 1801.", "neutral"),
+])
+def test_stance_is_read_from_the_evaluative_language_around_the_claim(nlp, text, stance):
+    assert claim_about(claims_of(nlp, text), "canal was a failure").stance == stance
+
+
+def test_a_verdict_that_follows_judges_the_claim_before_it(nlp):
+    text = "Hugo Marr contends that the reform was needed from the start. He is, no doubt, right that it was."
+    assert claim_about(claims_of(nlp, text), "reform was needed").stance == "agrees"
+
+
+def test_the_holders_own_evaluative_words_are_not_the_writers_verdict(nlp):
+    text = "Hugo Marr argues that the old histories were simply wrong about the canal."
+    assert claim_about(claims_of(nlp, text), "old histories").stance == "neutral"
+
+
+def test_rightly_rejecting_a_view_is_a_rejection_of_it(nlp):
+    text = "Some historians believe that the fleet lost through timidity. Ann Rowe rightly rejects this view."
+    assert claim_about(claims_of(nlp, text), "fleet lost").stance == "disagrees"
+
+
+def test_judgement_stops_at_the_paragraph(nlp):
+    text = "Hugo Marr argues that the canal was a failure.\n\nThis is simply wrong, said the engineers of the rival line."
+    assert claim_about(claims_of(nlp, text), "canal was a failure").stance == "neutral"
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def test_evidence_the_writer_gives_is_a_span(nlp):
+    text = ("Ada Penhale maintains that the owners hated the unions. This flies in the face of the record: "
+            "in 1879, for instance, the owners paid for the union's reading room.")
+    doc = parse_text(nlp, text)
+    claim = claim_about(doc._.claims, "owners hated")
+    assert claim.stance == "disagrees"
+    assert "for instance" in claim.evidence["text"]
+    assert doc.text[claim.evidence["start"]:claim.evidence["end"]] == claim.evidence["text"]
+
+
+def test_holder_citing_no_source_is_flagged(nlp):
+    text = "Ada Penhale claims that the fire was set by the guild, but she offers no source for this."
+    claim = claim_about(claims_of(nlp, text), "fire was set")
+    assert claim.evidence == {"none_cited": True}
+    assert claim.stance == "disagrees"
+
+
+def test_records_as_subject_make_the_writers_own_claim_with_its_evidence(nlp):
+    text = "The parish registers show that the village lost a third of its people."
+    [claim] = claims_of(nlp, text)
+    assert claim.holder_name == "the writer" and claim.holder is None
+    assert claim.stance == "agrees"
+    assert claim.evidence["text"] == "The parish registers"
+
+
+def test_the_writers_opinion_without_evidence_is_not_kept(nlp):
+    assert claims_of(nlp, "I suspect that the mayor knew about the bribe.") == []
+
+
+def test_the_documents_author_holds_the_writers_claims(nlp):
+    doc = nlp.make_doc("The parish registers show that the village lost a third of its people.")
+    doc._.author = "Clara Voss"
+    claim = nlp(doc)._.claims[0]
+    assert claim.holder_name == "Clara Voss"
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n ", 'He said "that the war was lost and never', "“Unbalanced ” ” quotes."])
+def test_odd_input_gives_a_list(nlp, text):
+    assert isinstance(claims_of(nlp, text), list)
+
+
+def test_component_runs_without_the_components_it_reads():
+    nlp = spacy.load(DEFAULT_MODEL)
+    nlp.add_pipe("historiograph_claims")
+    claims = nlp("The older scholars believe that the famine was natural.")._.claims
+    assert [(c.text, c.holder_name) for c in claims] == [("the famine was natural", "The older scholars")]
+
+
+# --- scorer ----------------------------------------------------------------------------------
+
+
+def document_with(text, claims):
+    return Document(id="d", text=text, claims=claims)
+
+
+def test_scorer_matches_by_span_overlap_and_holder_and_scores_the_baseline():
+    text = "Hugo Marr argues that the canal was a failure. This is simply wrong."
+    gold = {"file": "a.txt", "claims": [
+        {"text": "the canal was a failure", "holder_name": "Hugo Marr", "stance": "disagrees", "evidence": None}]}
+    start = text.index("the canal")
+    right = Claim("c1", "the canal was a failure", start, start + 23, holder_name="Marr", stance="disagrees")
+    wrong_holder = Claim("c2", "the canal was a failure", start, start + 23, holder_name="Ann Rowe")
+    rows = {(r.system, r.field): r for r in score([(gold, document_with(text, [right, wrong_holder]))])}
+    detection = rows[("historiograph", "claims.detection")]
+    assert (detection.recall, detection.precision) == (1.0, 0.5)
+    assert rows[("historiograph", "claims.stance")].accuracy == 1.0
+    assert rows[("all-neutral", "claims.stance")].accuracy == 0.0
+
+
+def test_scorer_evidence_rows_count_kinds():
+    text = "Ada Penhale claims that the fire was set by the guild. She offers no source."
+    start = text.index("the fire")
+    gold = {"file": "a.txt", "claims": [{"text": "the fire was set by the guild", "holder_name": "Ada Penhale",
+                                          "stance": "disagrees", "evidence": "none_cited"}]}
+    claim = Claim("c1", "the fire was set by the guild", start, start + 29, holder_name="Ada Penhale",
+                  evidence={"none_cited": True})
+    rows = {r.field: r for r in score([(gold, document_with(text, [claim]))]) if r.system == "historiograph"}
+    assert rows["claims.evidence"].recall == 1.0
+    assert rows["claims.evidence.none_cited"].precision == 1.0
+
+
+@pytest.mark.parametrize("gold, predicted, same", [
+    ("Margaret Ellory", "Ellory", True),
+    ("naval historians", "Some naval historians", True),
+    ("the writer", "the writer", True),
+    ("Margaret Ellory", "Peter Lasker", False),
+    ("the writer", "Peter Lasker", False),
+])
+def test_holder_names_match_on_surname_or_shared_words(gold, predicted, same):
+    assert same_holder(gold, predicted, author=None) is same
