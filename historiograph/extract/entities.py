@@ -12,6 +12,7 @@ offset to its entity with :func:`entity_at`.
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -45,8 +46,9 @@ FEMALE_NAMES = set(
 MALE_NAMES = set(
     "albert alexander andrew arthur benjamin charles claude colin daniel david declan desmond "
     "edmund edward felix francis frederick gareth george harold henry hugh ivan jack james john "
-    "joseph josiah kenneth leon leonard luca martin michael nicholas nikita owen paul peter "
-    "ray richard robert roy samuel silas simon thomas walter william".split()
+    "joseph josiah kenneth leon leonard martin michael nicholas owen paul peter "
+    "ray richard robert roy samuel silas simon thomas walter william ezra joshua jonah nikita "
+    "ilya sasha luca andrea".split()
 )
 # Words that make a capitalised phrase an institution, whatever the NER said.
 ORG_WORDS = set(
@@ -63,6 +65,14 @@ PERSON_CONTEXT_NOUNS = set(
     "description view argument contention hero wife husband father mother sister brother "
     "colleague successor career life death".split()
 )
+KIN_GENDER = {
+    "brother": "m", "son": "m", "father": "m", "husband": "m", "uncle": "m", "nephew": "m",
+    "grandson": "m", "grandfather": "m", "widower": "m",
+    "sister": "f", "daughter": "f", "mother": "f", "wife": "f", "aunt": "f", "niece": "f",
+    "granddaughter": "f", "grandmother": "f", "widow": "f",
+}
+# How often each word of a two-name span must stand alone as a name before the span is split.
+RUN_ON_MIN_ALONE = 2
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "to", "into", "across", "around"}
 # Writings whose "by/from/of X" names a person: "a manuscript of X", "a letter from X".
 WRITING_NOUNS = {"letter", "letters", "manuscript", "memoir", "memoirs", "diary", "poem", "essay",
@@ -248,7 +258,9 @@ class _Resolver:
         self.others: dict[tuple[str, str], _Cluster] = {}
         self.order = 0
 
-    def add_person(self, text: str, mention: Optional[Mention]) -> Optional[_Cluster]:
+    def add_person(
+        self, text: str, mention: Optional[Mention], gender: Optional[str] = None
+    ) -> Optional[_Cluster]:
         titles, words = name_words(text)
         if not words:
             return None
@@ -262,7 +274,7 @@ class _Resolver:
             cluster.given = given
         if not given and cluster.surname.lower() == surname.lower():
             cluster.bare_surname_seen = cluster.bare_surname_seen or mention is not None
-        cluster.gender = cluster.gender or gender_of(titles, given or cluster.given)
+        cluster.gender = cluster.gender or gender or gender_of(titles, given or cluster.given)
         form = surface_form(text)
         if mention is not None:
             cluster.add(mention, form, self.order)
@@ -323,14 +335,46 @@ def _is_place_object(span: Span) -> bool:
     return len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
 
 
-def _split_run_on(doc: Doc, span: Span, label: str, person_keys: set[str]) -> list[tuple[Span, str]]:
-    """Two surnames the NER ran together ("against Stalin Trotsky's failure"): one mention each."""
+def kinship_gender(span: Span) -> Optional[str]:
+    """The gender a kinship word beside the name tells: "his brother Jonah", "Ezra's grandson"."""
+    root = span.root
+    neighbours = list(root.children) + ([root.head] if root.dep_ in ("appos", "compound") else [])
+    for token in neighbours:
+        if token.dep_ in ("appos", "compound") or token.i == root.head.i:
+            if token.lower_ in KIN_GENDER:
+                return KIN_GENDER[token.lower_]
+    return None
+
+
+def _join_fragments(doc: Doc, typed: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A name the NER cut in two ("Ezra" + "Pole"): adjacent name spans, one a person, are one."""
+    joined: list[tuple[Span, str]] = []
+    for span, label in typed:
+        if joined:
+            previous, previous_label = joined[-1]
+            adjacent = previous.end == span.start and len(previous) == 1 and previous[0].is_title
+            if adjacent and "PERSON" in (label, previous_label) and not _has_org_word(span.text):
+                joined[-1] = (doc[previous.start:span.end], "PERSON")
+                continue
+        joined.append((span, label))
+    return joined
+
+
+def _split_run_on(doc: Doc, span: Span, label: str, used_alone: Counter) -> list[tuple[Span, str]]:
+    """Two surnames the NER ran together ("in the quarrel Hale Sayle lost"): one mention each,
+    when every word of the span is also used alone as a name elsewhere, again and again (a
+    first name used alone once, "Ezra's grandson", does not split "Ezra Pole")."""
     if label != "PERSON":
         return [(span, label)]
     words = [t for t in span if t.is_alpha and t.lower_ not in HONORIFICS]
-    if len(words) < 2 or not any(t.lower_ in person_keys for t in words[:-1]):
+    if len(words) < 2 or any(used_alone[t.lower_] < RUN_ON_MIN_ALONE for t in words):
         return [(span, label)]
     return [(doc[t.i:t.i + 1], label) for t in words]
+
+
+def _names_used_alone(typed: list[tuple[Span, str]]) -> Counter:
+    return Counter(span[-1].lower_ for span, label in typed
+                   if label == "PERSON" and len([t for t in span if t.is_alpha]) == 1)
 
 
 def _with_title(doc: Doc, span: Span) -> Span:
@@ -359,7 +403,9 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
         [(_with_title(doc, span), _person_span_type(span, label, person_keys)) for span, label in spans + extra],
         key=lambda item: item[0].start,
     )
-    typed = [piece for span, label in typed for piece in _split_run_on(doc, span, label, person_keys)]
+    typed = _join_fragments(doc, typed)
+    used_alone = _names_used_alone(typed)
+    typed = [piece for span, label in typed for piece in _split_run_on(doc, span, label, used_alone)]
     resolver = _Resolver()
     for name in header_names:
         resolver.add_person(name, None)
@@ -367,7 +413,7 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     for span, label in typed:
         mention = _mention(doc, span)
         if label == "PERSON":
-            cluster = resolver.add_person(span.text, mention)
+            cluster = resolver.add_person(span.text, mention, kinship_gender(span))
             if cluster is not None:
                 heads[span.root.i] = cluster
         else:
@@ -398,9 +444,12 @@ def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
     if pronoun.lower_ in ("his", "her") and pronoun.dep_ == "poss":
         return False
     verb = pronoun.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    clause_heads = {verb.i, verb.head.i} if pronoun.dep_ in SUBJECT_DEPS else {verb.i}
+    if pronoun.dep_ in SUBJECT_DEPS:
+        clause_heads = {verb.i, verb.head.i}
+    else:  # "fair to him": up through the preposition and adjective to the clause's verb
+        while verb.pos_ in ("ADP", "ADJ") and verb.head.i != verb.i:
+            verb = verb.head
+        clause_heads = {verb.i}
     return name.dep_ in SUBJECT_DEPS and name.head.i in clause_heads
 
 

@@ -80,6 +80,8 @@ TITLE_LOWER_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to
 SHORT_QUOTE_WORDS = 5
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
+# The parser's guesses for a speaker after an interrupting verb ("..., writes the historian Y, ...").
+INVERTED_SPEAKER_DEPS = {"dobj", "attr", "nsubj", "npadvmod", "appos"}
 # Nouns for a view held: a quote inside "the assertion that ... 'temporary'" is the holder's word.
 VIEW_NOUNS = {"assertion", "claim", "argument", "view", "idea", "notion", "belief", "contention",
               "thesis", "conviction", "insistence", "suggestion"}
@@ -116,6 +118,13 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         position = match.end()
     spans.append((position, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start of the paragraph holding ``start`` and the end of the one holding ``end``."""
+    breaks_before = [m.end() for m in PARAGRAPH_BREAK.finditer(text, 0, start)]
+    after = PARAGRAPH_BREAK.search(text, end)
+    return (breaks_before[-1] if breaks_before else 0), (after.start() if after else len(text))
 
 
 def _opens_here(text: str, i: int) -> bool:
@@ -266,7 +275,9 @@ class QuoteContext:
         self.span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
         first, last = self.span[0], self.span[-1]
         self.sentences = _sentences_between(doc, first.sent.start, last.sent.end)
-        self.outside = [t for s in self.sentences for t in s if not inside[t.i]]
+        # the parser sometimes runs a sentence over a paragraph break: cues stay in the paragraph
+        start, end = paragraph_bounds(doc.text, raw.start, raw.end)
+        self.outside = [t for s in self.sentences for t in s if not inside[t.i] and start <= t.idx < end]
         self.inside = inside
 
     @property
@@ -351,6 +362,8 @@ def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
     if not subjects and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     agents = [t for c in verb.children if c.dep_ == "agent" for t in c.children]
+    if verb.dep_ == "parataxis":  # "X, writes the historian Y, was ...": Y follows the verb
+        agents += [c for c in verb.children if c.i > verb.i and c.dep_ in INVERTED_SPEAKER_DEPS]
     for subject in agents + subjects:
         if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ in ("relcl", "conj"):
             subject = _relative_antecedent(verb) or subject
