@@ -16,11 +16,12 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Iterable, Optional
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rich.table import Table
@@ -31,7 +32,8 @@ from .model import Document
 # bands miss short quotations with one word changed.
 NUM_PERM = 128
 # LSH only proposes candidates (rapidfuzz decides), so the threshold is set low to favour
-# recall: a 3-word window with one word changed still has Jaccard 0.5.
+# recall: a 4-word window with one word changed still has Jaccard 0.4 over words and pairs,
+# while two unrelated windows sharing two words have about 0.1 (a 0.3% chance of a candidate).
 LSH_THRESHOLD = 0.4
 # Windows of content words, overlapping by half: any fragment of up to WINDOW_WORDS -
 # WINDOW_STRIDE + 1 words lies whole inside one window of its source, so a trimmed quotation
@@ -59,6 +61,9 @@ CLAIM_TOKEN_SET_RATIO = 80
 VARIANT_CONTEXT_OVERLAP = 0.3
 # ...and the two versions still share a share of their content words (Jaccard).
 VARIANT_WORD_JACCARD = 0.2
+# How close (rapidfuzz, 0-100) words looked up must come to an attestation: a fragment typed
+# from memory with a word or two wrong still scores above 80.
+LOOKUP_MIN_SCORE = 80
 # Characters either side of a quotation read as its context, and searched for a cited work.
 CONTEXT_CHARS = 240
 # Two event phrases name the same event when they share EVENT_MIN_SHARED content words near
@@ -74,6 +79,13 @@ EVENT_DISPLAY_WORDS = 8
 # A word shared by this many event phrases says nothing about which event they name; it is
 # not used to find candidates (keeps the inverted index sub-quadratic).
 EVENT_MAX_POSTINGS = 200
+# A short fragment ("a hospital for the mind": two content words) is too small a share of a
+# full window for LSH to propose it; an inverted index of adjacent content-word pairs does.
+# A pair found in this many attestations is a common phrase, and proposes nothing.
+PAIR_MAX_POSTINGS = 50
+# Variant translations are looked for among the latest attestations of the same speaker
+# only, so a much-quoted speaker costs a bounded number of comparisons.
+VARIANT_MAX_CANDIDATES = 200
 
 # Why folded: copies of a quotation differ in curly quotes, ellipses, bracketed elisions
 # ("[...]", "[T]he") and punctuation, none of which changes the words quoted.
@@ -125,6 +137,32 @@ class Attestation:
     def key(self) -> str:
         return f"{self.document_id}#{self.item_id}"
 
+    # computed once: every candidate pair reads them
+
+    @cached_property
+    def words(self) -> str:
+        return normalise(self.text)
+
+    @cached_property
+    def content(self) -> frozenset[str]:
+        return frozenset(content_words(self.text))
+
+    @cached_property
+    def context_words(self) -> frozenset[str]:
+        return frozenset(self.context.split())
+
+    @cached_property
+    def event_terms(self) -> frozenset[str]:
+        return frozenset(event_words(self.text))
+
+    @cached_property
+    def speaker_parts(self) -> tuple[str, ...]:
+        return tuple(name_parts(self.speaker_name))
+
+    def record(self) -> dict:
+        """The fields, without the cached ones."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 @dataclass
 class Cluster:
@@ -139,7 +177,7 @@ class Cluster:
     def to_dict(self) -> dict:
         rows = []
         for index, (att, match) in enumerate(zip(self.attestations, self.matches)):
-            row = {"key": att.key, **{k: v for k, v in vars(att).items() if k != "context"}}
+            row = {"key": att.key, **{k: v for k, v in att.record().items() if k != "context"}}
             row["match"] = "earliest" if index == self.earliest else match
             row["variant_translation"] = match == "variant_translation" and index != self.earliest
             rows.append(row)
@@ -177,14 +215,21 @@ def windows(words: list[str]) -> list[list[str]]:
     return [words[s : s + WINDOW_WORDS] for s in starts]
 
 
+def features(words: list[str]) -> set[str]:
+    """A window's words and adjacent word pairs: pairs keep two unrelated windows that share a
+    couple of common words far apart, single words keep a window with one word changed close."""
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
 def signature(words: list[str]) -> np.ndarray:
     minhash = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
-    minhash.update_batch([w.encode("utf-8") for w in set(words)])
+    minhash.update_batch([feature.encode("utf-8") for feature in features(words)])
     return minhash.hashvalues
 
 
-def as_minhash(hashvalues: np.ndarray) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=hashvalues, scheme=_TEMPLATE.scheme)
+def as_minhash(hashvalues: np.ndarray) -> LeanMinHash:
+    # lean: no permutations to regenerate, which would cost more than the query itself
+    return LeanMinHash(seed=_TEMPLATE.seed, hashvalues=hashvalues, scheme=_TEMPLATE.scheme)
 
 
 def name_parts(name: Optional[str]) -> list[str]:
@@ -193,7 +238,10 @@ def name_parts(name: Optional[str]) -> list[str]:
 
 def same_person(a: Optional[str], b: Optional[str]) -> bool:
     """Same surname, and first names that agree where both are given ("A. Vance" = "Vance")."""
-    first, second = name_parts(a), name_parts(b)
+    return same_name_parts(name_parts(a), name_parts(b))
+
+
+def same_name_parts(first, second) -> bool:
     if not first or not second or first[-1] != second[-1]:
         return False
     if len(first) == 1 or len(second) == 1:
@@ -293,15 +341,15 @@ def event_words(phrase: str) -> set[str]:
 
 def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
     """How two quotations are the same line, or None."""
-    first, second = normalise(a.text), normalise(b.text)
+    first, second = a.words, b.words
     if first == second:
         return "exact"
-    if fuzz.ratio(first, second) >= NEAR_EXACT_RATIO:
+    if fuzz.ratio(first, second, score_cutoff=NEAR_EXACT_RATIO):
         return "near_exact"
     shorter, longer = sorted((first.split(), second.split()), key=len)
     if len(shorter) < MIN_FRAGMENT_WORDS:
         return None
-    if fuzz.partial_ratio(first, second) >= FRAGMENT_PARTIAL_RATIO:
+    if fuzz.partial_ratio(first, second, score_cutoff=FRAGMENT_PARTIAL_RATIO):
         return "fragment"
     if LCSseq.similarity(shorter, longer) >= ELIDED_WORD_SHARE * len(shorter):
         return "fragment"
@@ -310,30 +358,26 @@ def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
 
 def match_variant(a: Attestation, b: Attestation) -> Optional[str]:
     """Another translation of the same line: same speaker and surroundings, other words."""
-    if a.document_id == b.document_id or not same_person(a.speaker_name, b.speaker_name):
+    if a.document_id == b.document_id or jaccard(a.content, b.content) < VARIANT_WORD_JACCARD:
         return None
     same_work = a.work_title and b.work_title and normalise(a.work_title) == normalise(b.work_title)
-    context = overlap_coefficient(set(a.context.split()), set(b.context.split()))
-    if not same_work and context < VARIANT_CONTEXT_OVERLAP:
+    if not same_work and overlap_coefficient(a.context_words, b.context_words) < VARIANT_CONTEXT_OVERLAP:
         return None
-    if jaccard(set(content_words(a.text)), set(content_words(b.text))) < VARIANT_WORD_JACCARD:
-        return None
-    return "variant_translation"
+    return "variant_translation" if same_name_parts(a.speaker_parts, b.speaker_parts) else None
 
 
 def match_claims(a: Attestation, b: Attestation) -> Optional[str]:
-    if a.speaker_name and b.speaker_name and not same_person(a.speaker_name, b.speaker_name):
+    if a.speaker_parts and b.speaker_parts and not same_name_parts(a.speaker_parts, b.speaker_parts):
         return None
-    first, second = normalise(a.text), normalise(b.text)
-    if first == second:
+    if a.words == b.words:
         return "exact"
-    if fuzz.token_set_ratio(first, second) >= CLAIM_TOKEN_SET_RATIO:
+    if fuzz.token_set_ratio(a.words, b.words, score_cutoff=CLAIM_TOKEN_SET_RATIO):
         return "overlap"
     return None
 
 
 def match_events(a: Attestation, b: Attestation) -> Optional[str]:
-    first, second = event_words(a.text), event_words(b.text)
+    first, second = a.event_terms, b.event_terms
     shared = len(first & second)
     if shared >= EVENT_MIN_SHARED or (shared >= 2 and overlap_coefficient(first, second) >= EVENT_MIN_OVERLAP):
         return "overlap"
@@ -353,8 +397,9 @@ class LinkIndex:
         self.signatures: list[list[np.ndarray]] = []
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._by_speaker: dict[str, list[int]] = defaultdict(list)
-        self._event_postings: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, list[int]] = defaultdict(list)  # "e:word", "p:word word" -> seqs
         self._keys: dict[str, int] = {}
+        self._same_words: dict[tuple[str, str, str], int] = {}  # same_words_key -> first seq
         self._members: dict[int, list[int]] = {}  # root -> every member, kept on union
         self.touched: set[int] = set()  # roots changed since the caller last saved
 
@@ -375,40 +420,59 @@ class LinkIndex:
         """Index one attestation, join it to every confirmed match; its sequence number."""
         if att.key in self._keys:
             return self._keys[att.key]
-        seq = len(self.attestations)
-        self.attestations.append(att)
-        self.parent.append(seq)
-        self.matches.append(None)
-        self._keys[att.key] = seq
-        self._members[seq] = [seq]
-        for other, match in self._confirmed(seq):
-            self._union(seq, other)
-            self.matches[seq] = _stronger(self.matches[seq], match)
-            self.matches[other] = _stronger(self.matches[other], match)
-        self._index(seq, None)
+        seq = self._append(att, len(self.attestations), None)
+        original = self._same_words.get(same_words_key(att))
+        if original is not None:
+            # the very same words are indexed already: join them; nothing to compare or index
+            self._join(seq, original, "exact")
+            self.signatures.append([])
+        else:
+            for other, match in self._confirmed(seq):
+                self._join(seq, other, match)
+            self._index(seq, None)
         self.touched.add(self.find(seq))
         return seq
 
+    def _append(self, att: Attestation, root: int, match: Optional[str]) -> int:
+        seq = len(self.attestations)
+        self.attestations.append(att)
+        self.parent.append(root)
+        self.matches.append(match)
+        self._keys[att.key] = seq
+        self._members.setdefault(root, []).append(seq)
+        return seq
+
+    def _join(self, seq: int, other: int, match: str) -> None:
+        self._union(seq, other)
+        self.matches[seq] = _stronger(self.matches[seq], match)
+        self.matches[other] = _stronger(self.matches[other], match)
+
     def _candidates(self, seq: int) -> set[int]:
         att = self.attestations[seq]
-        found: set[int] = set()
         if att.kind == EVENT:
-            for word in event_words(att.text):
-                postings = self._event_postings.get(word, ())
-                if len(postings) < EVENT_MAX_POSTINGS:
-                    found.update(postings)
-            return found
+            return self._posted(event_keys(att), EVENT_MAX_POSTINGS)
+        found = self._posted(pair_keys(att), PAIR_MAX_POSTINGS)
         for window in self._signatures_of(seq):
             found.update(int(key.split("/")[0]) for key in self._lsh.query(as_minhash(window)))
         if att.kind == QUOTATION and att.speaker_name:
-            found.update(self._by_speaker.get(speaker_key(att.speaker_name), ()))
+            found.update(self._by_speaker.get(speaker_key(att.speaker_name), ())[-VARIANT_MAX_CANDIDATES:])
+        return found
+
+    def _posted(self, keys: Iterable[str], limit: int) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            postings = self._postings.get(key, ())
+            if len(postings) < limit:
+                found.update(postings)
         return found
 
     def _confirmed(self, seq: int) -> Iterable[tuple[int, str]]:
         att = self.attestations[seq]
-        for other in self._candidates(seq):
+        for other in sorted(self._candidates(seq)):
             candidate = self.attestations[other]
-            if candidate.kind != att.kind:
+            # one confirmed member stands for its whole cluster: a quotation copied a thousand
+            # times costs one comparison per new copy, not a thousand
+            if candidate.kind != att.kind or self.find(other) == self.find(seq):
                 continue
             match = confirm(att, candidate)
             if match:
@@ -422,13 +486,16 @@ class LinkIndex:
 
     def _index(self, seq: int, sigs: Optional[list[np.ndarray]]) -> None:
         att = self.attestations[seq]
+        self._same_words.setdefault(same_words_key(att), seq)
         if att.kind == EVENT:
             self.signatures.append([])
-            for word in event_words(att.text):
-                self._event_postings[word].append(seq)
+            for key in event_keys(att):
+                self._postings[key].append(seq)
             return
         if sigs is not None:
             self.signatures.append(sigs)
+        for key in pair_keys(att):
+            self._postings[key].append(seq)
         for number, window in enumerate(self._signatures_of(seq)):
             self._lsh.insert(f"{seq}/{number}", as_minhash(window), check_duplication=False)
         if att.kind == QUOTATION and att.speaker_name:
@@ -437,14 +504,11 @@ class LinkIndex:
     # restoring from stored rows (no rehashing, no re-confirming)
 
     def restore(self, att: Attestation, root: int, match: Optional[str], sigs: list[np.ndarray]) -> int:
-        seq = len(self.attestations)
-        self.attestations.append(att)
-        root = root if root < seq else seq
-        self.parent.append(root)
-        self.matches.append(match)
-        self._keys[att.key] = seq
-        self._members.setdefault(root, []).append(seq)
-        self._index(seq, sigs)
+        seq = self._append(att, min(root, len(self.attestations)), match)
+        if same_words_key(att) in self._same_words:
+            self.signatures.append(sigs)
+        else:
+            self._index(seq, sigs)
         return seq
 
     # union-find: the oldest member is the root, so a cluster keeps its id as it grows
@@ -495,18 +559,39 @@ class LinkIndex:
         return {att.key: self.cluster_id(seq) for seq, att in enumerate(self.attestations)}
 
     def lookup(self, words: str) -> Optional[int]:
-        """The attestation that best matches some words of a quotation or claim."""
-        query = normalise(words)
-        best, best_score = None, 0.0
-        candidates: set[int] = set()
+        """The quotation or claim that best matches some words of it, or None."""
+        probe = Attestation(document_id="", item_id="", kind=QUOTATION, text=words)
+        candidates = self._posted(pair_keys(probe), PAIR_MAX_POSTINGS)
         for window in windows(content_words(words)):
             candidates.update(int(k.split("/")[0]) for k in self._lsh.query(as_minhash(signature(window))))
-        for seq in candidates:
-            text = normalise(self.attestations[seq].text)
-            score = max(fuzz.ratio(query, text), fuzz.partial_ratio(query, text) if len(query.split()) >= MIN_FRAGMENT_WORDS else 0)
-            if score > best_score:
-                best, best_score = seq, score
-        return best if best_score >= FRAGMENT_PARTIAL_RATIO - 10 else None
+        for kind in (QUOTATION, CLAIM):
+            candidates.add(self._same_words.get((kind, probe.words, ""), -1))
+        scored = [(closeness(probe.words, self.attestations[seq].words), seq) for seq in candidates if seq >= 0]
+        score, best = max(scored, default=(0, None))
+        return best if score >= LOOKUP_MIN_SCORE else None
+
+
+def closeness(query: str, text: str) -> float:
+    """Whole-text similarity, or fragment similarity when the query is long enough to be one."""
+    whole = fuzz.ratio(query, text)
+    if len(query.split()) < MIN_FRAGMENT_WORDS:
+        return whole
+    return max(whole, fuzz.partial_ratio(query, text))
+
+
+def same_words_key(att: Attestation) -> tuple[str, str, str]:
+    """Attestations with the same key are the same line without comparing them (claims only
+    under the same holder: the same words held by two people are two claims)."""
+    return (att.kind, att.words, speaker_key(att.speaker_name or "") if att.kind == CLAIM else "")
+
+
+def event_keys(att: Attestation) -> list[str]:
+    return [f"e:{word}" for word in att.event_terms]
+
+
+def pair_keys(att: Attestation) -> set[str]:
+    words = content_words(att.text)
+    return {f"p:{a} {b}" for a, b in zip(words, words[1:])}
 
 
 def speaker_key(name: str) -> str:

@@ -15,18 +15,16 @@ from sqlalchemy.engine import Engine
 
 from ..link import (
     CLUSTER_PREFIX,
-    MIN_FRAGMENT_WORDS,
+    LOOKUP_MIN_SCORE,
     NUM_PERM,
     Attestation,
     LinkIndex,
+    closeness,
     normalise,
 )
 from ..model import Document
 from .schema import metadata
 
-# How close (rapidfuzz, 0-100) the words given to `trace` must come to a stored attestation:
-# a fragment typed from memory with a word or two wrong still scores above 80.
-TRACE_MIN_SCORE = 80
 # Candidates read closely after the fast partial-ratio pass over every stored text.
 TRACE_SHORTLIST = 20
 
@@ -173,19 +171,11 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
             return None
         texts = [normalise(text) for _, text in rows]
         shortlist = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=TRACE_SHORTLIST)
-        scored = [(_closeness(query, texts[i]), rows[i][0]) for _, _, i in shortlist]
+        scored = [(closeness(query, texts[i]), rows[i][0]) for _, _, i in shortlist]
         best_score, cluster_id = max(scored, default=(0, None))
-        if best_score < TRACE_MIN_SCORE:
+        if best_score < LOOKUP_MIN_SCORE:
             return None
         return connection.execute(select(link_clusters.c.data).where(link_clusters.c.id == cluster_id)).scalar_one_or_none()
-
-
-def _closeness(query: str, text: str) -> float:
-    """Whole-text similarity, or fragment similarity when the query is long enough to be one."""
-    whole = fuzz.ratio(query, text)
-    if len(query.split()) < MIN_FRAGMENT_WORDS:
-        return whole
-    return max(whole, fuzz.partial_ratio(query, text))
 
 
 def stored_conflicts(engine: Engine) -> list[dict]:
