@@ -315,6 +315,22 @@ def century(match: re.Match, context: Context) -> Optional[Value]:
     return Value(_part_interval(start, 100, _part(match))) if 1 <= number <= 21 else None
 
 
+# The parts of "the end of the century": as decades (or an interval across the turn)
+CENTURY_PARTS = {"end": "9X", "close": "9X", "beginning": "0X", "start": "0X", "middle": "5X", "turn": None}
+
+
+def century_part(match: re.Match, context: Context) -> Optional[Value]:
+    """'the end of the century': of the century under discussion."""
+    anchor = context.discourse_or_publication()
+    if anchor is None:
+        return None
+    century = anchor.year // 100 * 100
+    digits = CENTURY_PARTS[match.group("part").lower()]
+    if digits is None:
+        return Value(f"{century + 95:04d}/{century + 105:04d}", relative=True)
+    return Value(f"{century // 100:02d}{digits}", relative=True)
+
+
 def season_year(match: re.Match, context: Context) -> Optional[Value]:
     year = int(match.group("year"))
     season = SEASONS[match.group("season").lower()]
@@ -410,12 +426,28 @@ def relative_unit(match: re.Match, context: Context) -> Optional[Value]:
         return _nearest_month(anchor, MONTHS[unit], direction)
     if unit in SEASONS:
         return _nearest_season(anchor, SEASONS[unit], direction)
+    if unit == "week":
+        return _week(anchor, direction)
     return _shifted(anchor, unit, direction)
+
+
+UNIT_SINGULARS = {"years": "year", "months": "month", "weeks": "week", "days": "day", "decades": "decade",
+                  "centuries": "century"}
+
+
+def _week(anchor: Anchor, amount: int) -> Optional[Value]:
+    """last week, this week, next week: Monday to Sunday."""
+    when = anchor.as_date()
+    if when is None:
+        return None
+    monday = when - timedelta(days=when.weekday()) + timedelta(weeks=amount)
+    sunday = monday + timedelta(days=6)
+    return Value(f"{monday.isoformat()}/{sunday.isoformat()}", True, Anchor(sunday.year, sunday.month, sunday.day))
 
 
 def _shifted(anchor: Anchor, unit: str, amount: int) -> Optional[Value]:
     """The anchor moved by an amount of a unit, at the precision of that unit."""
-    unit = unit.rstrip("s") if unit != "days" else "day"
+    unit = UNIT_SINGULARS.get(unit, unit)
     if unit == "year":
         return Value(_ymd(anchor.year + amount), True, Anchor(anchor.year + amount))
     if unit in ("decade", "century"):
@@ -436,10 +468,6 @@ def _shifted(anchor: Anchor, unit: str, amount: int) -> Optional[Value]:
         return None
     if when is None:
         return Value(_ymd(anchor.year, anchor.month), True, anchor) if amount == 0 else None
-    if unit == "week" and abs(amount) == 1:
-        monday = when - timedelta(days=when.weekday()) + timedelta(weeks=amount)
-        return Value(f"{_ymd(monday.year, monday.month, monday.day)}/"
-                     f"{(monday + timedelta(days=6)).isoformat()}", True, Anchor(monday.year, monday.month, monday.day))
     return _dated(when + timedelta(days=days * amount))
 
 
@@ -451,7 +479,10 @@ def offset(match: re.Match, context: Context) -> Optional[Value]:
     anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
-    return _shifted(anchor, match.group("unit").lower(), sign * amount)
+    value = _shifted(anchor, match.group("unit").lower(), sign * amount)
+    if value and match.group("hedge") and value.edtf[-1].isdigit() and "/" not in value.edtf:
+        value.edtf += "~"
+    return value
 
 
 def part_of_year(match: re.Match, context: Context) -> Optional[Value]:
@@ -501,6 +532,8 @@ RULES = [
         rf"\b[Tt]he (?:{_PART}[\s-]?)?(?P<decade>(?i:{'|'.join(DECADE_WORDS)}))\b"), spelled_decade),
     Rule("century", re.compile(
         rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century),
+    Rule("century_part", re.compile(
+        rf"\b[Tt]he (?P<part>{'|'.join(CENTURY_PARTS)}) of the century\b"), century_part),
     Rule("season_year", re.compile(
         rf"(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT}))\s(?:of\s)?{_year('year')}"), season_year),
     Rule("part_of_year", re.compile(
@@ -513,7 +546,8 @@ RULES = [
         rf"(?P<unit>(?i:year|month|week|day|morning|evening|night|decade|century|{_SEASON_ALT})|{_MONTH_ALT})\b"
         rf"(?!\s(?:of|when|after|before)\b)"), relative_unit),
     Rule("offset", re.compile(
-        rf"\b(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
+        rf"\b(?:(?P<hedge>(?i:{APPROXIMATE_WORDS}|some|nearly|almost))\s)?"
+        rf"(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
         rf"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"), offset),
     Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
     Rule("bare_year", re.compile(_year("year")), bare_year),
@@ -570,6 +604,37 @@ def _parses(value: str) -> bool:
     return True
 
 
+# Where a sentence (or a paragraph) begins: a date right after it sets the scene
+SENTENCE_START = re.compile(r"(?:[.!?][\"”’)]?\s+|\n|^)(?=[^.!?\n]*$)")
+# A date this many words or fewer into its sentence opens it ("In 1935", "As late as 1975")
+OPENING_WORDS = 3
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 200):start]
+    lead = before[SENTENCE_START.search(before).end():] if SENTENCE_START.search(before) else before
+    return len(lead.split()) <= OPENING_WORDS
+
+
+def moves_reference(value: Value, current: Optional[Anchor], text: str, candidate: "Candidate",
+                    is_background: Callable[[int, int], bool]) -> bool:
+    """Whether a date becomes the one later expressions count from.
+
+    A date to the month or day always does. A bare year or a span of years given in passing
+    ("founded in 1889", "mayor from 1901 to 1905") does not displace a finer date: only when it
+    opens its sentence, or (a single year) moves the story forward.
+    """
+    if value.anchor is None:
+        return False
+    if value.anchor.month is not None or current is None:
+        return True
+    if is_background(candidate.start, candidate.end):
+        return False
+    if current.month is None or opens_sentence(text, candidate.start):
+        return True
+    return "/" not in value.edtf and value.anchor.year > current.year
+
+
 def find_times(
     text: str,
     publication_date: Optional[str] = None,
@@ -589,8 +654,7 @@ def find_times(
         if value is None or not _parses(value.edtf):
             continue
         in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles)
-        coarse = value.anchor is not None and value.anchor.month is None
-        if value.anchor and not in_title and not (coarse and is_background(candidate.start, candidate.end)):
+        if not in_title and moves_reference(value, context.discourse, text, candidate, is_background):
             context.discourse = value.anchor
         times.append(TimeExpr(text[candidate.start:candidate.end], candidate.start, candidate.end,
                               value.edtf, in_title=in_title, relative=value.relative))

@@ -180,12 +180,13 @@ def header_works(header: Optional[dict]) -> list[Work]:
 # --- works named in the body --------------------------------------------------------------
 
 _SMALL_WORDS = r"of|the|and|in|on|a|an|to|for|at|from|with|under|against|its|his|her|their|as|into"
-# A title in running text: capitalised words, with at most two small words between them
-TITLE_WORDS = rf"[A-Z][\w'’-]*(?:(?:\s(?:{_SMALL_WORDS})){{0,2}}\s[A-Z][\w'’-]*)*"
+# A title in running text: capitalised words (or numbers: "Reports from Spain 1936–1939"), with at
+# most two small words between them
+TITLE_WORDS = rf"[A-Z][\w'’-]*(?:(?:\s(?:{_SMALL_WORDS})){{0,2}}\s[A-Z0-9][\w'’–-]*)*"
 # Whose work it is: "his History of ...", "Petrova's The Long Retreat", "her book The Flood"
 OWNED_TITLE = re.compile(
     rf"\b(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)\s"
-    rf"(?:(?:new|last|first|latest|early|late|great|famous|own|recent)\s)?"
+    rf"(?:(?:new|last|first|latest|early|earlier|late|later|great|famous|own|recent|best-known|celebrated)\s)?"
     rf"(?:(?:book|novel|study|memoirs?|biography|history|essay|poem|play|pamphlet|treatise|diary|"
     rf"autobiography|account|survey|monograph|collection),?\s)?"
     rf"(?P<title>{TITLE_WORDS})")
