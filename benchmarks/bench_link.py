@@ -27,6 +27,7 @@ FUNCTION_WORDS = 100
 # Speakers per quotation: a bigger corpus quotes more people, not the same few more often.
 QUOTES_PER_SPEAKER = 20
 COPY_SHARE = 0.33
+MIN_TRIMMED = 4  # a trimmed copy keeps at least this many words
 TARGET_RATIO = 12
 
 
@@ -72,7 +73,7 @@ def copy_of(rng: random.Random, text: str, speaker: str, speakers: list[str]) ->
     change = rng.random()
     if change < 0.3:
         quoted[rng.randrange(len(quoted))] = words(rng, 1)[0]
-    elif change < 0.6:
+    elif change < 0.6 and len(quoted) > MIN_TRIMMED + 4:
         quoted = quoted[rng.randint(0, 2) : len(quoted) - rng.randint(0, 2)]
     return " ".join(quoted), speaker if rng.random() < 0.8 else rng.choice(speakers)
 
@@ -99,7 +100,9 @@ def main() -> None:
         return
     results = []
     for size in args.sizes:
-        child = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+        child = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
+        if child.returncode:
+            sys.exit(f"the {size} run failed:\n{child.stderr}")
         results.append(json.loads(child.stdout))
         result = results[-1]
         print(f"{result['size']:>7} quotations: {result['cpu']:8.2f} s CPU ({result['seconds']:.2f} s wall)  "

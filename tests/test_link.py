@@ -1,5 +1,10 @@
 """The link stage on Documents built by hand: clusters, earliest, conflicts, drift, increments."""
+import json
+from pathlib import Path
+
 import pytest
+
+from historiograph.evaluate import trace as trace_scorer
 
 from historiograph.link import (
     LinkIndex,
@@ -251,3 +256,45 @@ def test_lookup_finds_a_fragment():
     index.add_documents([quoting("a", "1971-01-01", LINE, "Vera Lindqvist")])
     assert index.lookup("a hospital for the mind") == 0
     assert index.lookup("the sea keeps no ledger") is None
+
+
+def gold_corpus(split):
+    """The trace gold of one split as plain Documents: text and gold date, nothing extracted."""
+    directory = Path(__file__).parent.parent / "gold" / "trace" / split
+    gold = [json.loads(line) for line in (directory / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    documents = [
+        Document(id=line["file"], text=(directory / line["file"]).read_text(encoding="utf-8"), date=line["date"],
+                 sources=[{"path": str(directory / line["file"]), "sha256": ""}])
+        for line in gold if "file" in line
+    ]
+    return gold, documents
+
+
+def test_trace_gold_has_thirty_texts_and_corpus_line():
+    dev, test = gold_corpus("dev"), gold_corpus("test")
+    assert len(dev[1]) + len(test[1]) >= 30
+    for gold, _ in (dev, test):
+        (corpus,) = [line for line in gold if "file" not in line]
+        assert corpus["conflicts"] and corpus["clusters"]
+
+
+def test_trace_scorer_meets_targets_on_gold_extractions_of_dev():
+    rows = {(r.system, r.field): r for r in trace_scorer.score(gold_corpus("dev"))}
+    linked = "historiograph (gold extraction)"
+    assert rows[(linked, "trace.purity")].accuracy >= 0.95
+    assert rows[(linked, "trace.inverse_purity")].accuracy >= 0.95
+    assert rows[(linked, "trace.earliest")].accuracy >= 0.95
+    conflicts_row = rows[(linked, "trace.conflicts")]
+    assert conflicts_row.precision >= 0.9 and conflicts_row.recall >= 0.9
+    baseline = rows[("exact text (baseline)", "trace.inverse_purity")]
+    assert baseline.accuracy < rows[(linked, "trace.inverse_purity")].accuracy
+    # nothing extracted: every gold attestation missed, each a cluster of its own
+    assert rows[("historiograph", "trace.inverse_purity")].accuracy < 0.6
+
+
+@pytest.mark.parametrize("pairs, expected", [
+    ([("A", "x"), ("A", "x"), ("B", "x")], 2 / 3),
+    ([("A", "x"), ("B", "y")], 1.0),
+])
+def test_purity(pairs, expected):
+    assert trace_scorer.purity(pairs) == pytest.approx(expected)
