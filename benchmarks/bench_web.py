@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 with warnings.catch_warnings():  # starlette's notice about its httpx client is not ours to act on
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Optional
 
-from sqlalchemy import Text, and_, asc, cast, column, desc, func, inspect, or_, select, table
+from sqlalchemy import and_, asc, column, desc, func, inspect, or_, select, table
 from sqlalchemy.engine import Engine
 
 from ..store import schema
@@ -27,16 +27,16 @@ DOCUMENT_SORTS = {"date": schema.documents.c.date, "title": schema.documents.c.t
 EDTF_YEAR = re.compile(r"^(\d{3}[\dX])")
 # A timeline wider than this many years shows decades instead of years.
 YEARS_PER_BAR_LIMIT = 80
-# Escape character for LIKE patterns: not a backslash, which PostgreSQL reads as its own escape.
-LIKE_ESCAPE = "!"
-# A work's lists of people, and what each makes a person to the work.
-WORK_ROLES = {"authors": "author", "editors": "editor", "translators": "translator", "introducers": "introduction"}
 # The link tables are the linking stage's (store/links.py); read by name so the pages work
 # before and after that stage has run on a database.
 LINK_TABLES = ("link_attestations", "link_clusters", "link_conflicts")
 link_attestations = table("link_attestations", column("key"), column("cluster_id"))
 link_clusters = table("link_clusters", column("id"), column("data"))
 link_conflicts = table("link_conflicts", column("cluster_id"), column("kind"), column("severity"), column("data"))
+# Built by search.ensure_search_index: every person named in a work's record, by role.
+work_people = table("search_work_people", column("document_id"), column("seq"), column("name"), column("role"))
+# Per database URL: (store signature, summary) of the corpus page's slow aggregates.
+_summaries: dict[str, tuple] = {}
 
 documents, quotes, claims = schema.documents, schema.quotes, schema.claims
 
@@ -126,8 +126,14 @@ def waiting_conflicts(engine: Engine, limit: int = TOP_LIMIT) -> list[dict]:
 
 
 def corpus_summary(engine: Engine) -> dict:
-    return {"counts": corpus_counts(engine), "timeline": timeline(engine), "most_quoted": most_quoted(engine),
-            "conflicts": waiting_conflicts(engine)}
+    """Counts, timeline and most quoted (kept until a document is saved), and the conflicts."""
+    signature = search_index.store_signature(engine)
+    cached = _summaries.get(str(engine.url))
+    if cached is None or cached[0] != signature:
+        cached = signature, {"counts": corpus_counts(engine), "timeline": timeline(engine),
+                             "most_quoted": most_quoted(engine)}
+        _summaries[str(engine.url)] = cached
+    return {**cached[1], "conflicts": waiting_conflicts(engine)}
 
 
 def _json(data):
@@ -141,6 +147,7 @@ def _json(data):
 def person(engine: Engine, name: str) -> Optional[dict]:
     """Everything the corpus holds by or about one person, or None if no one has that name."""
     entities = schema.entities
+    search_index.ensure_search_index(engine)
     with engine.connect() as connection:
         found = connection.execute(
             select(entities.c.document_id, entities.c.id, entities.c.type, entities.c.data).where(entities.c.name == name)
@@ -210,27 +217,20 @@ def _rows(connection, query) -> dict:
     return {"total": total, "items": items}
 
 
-def like_pattern(words: str) -> str:
-    escaped = words.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-    return f"%{escaped}%"
-
-
 def _works_by(connection, name: str) -> list[dict]:
     """Works the person wrote, edited, translated or introduced (once per title)."""
     works = schema.works
-    # The JSON column holds names as json.dumps writes them (non-ASCII escaped), so the
-    # pattern is the name written the same way; rows it finds are then checked exactly.
-    pattern = like_pattern(json.dumps(name)[1:-1])
-    query = (select(works.c.data, works.c.document_id, documents.c.title.label("document_title"))
+    query = (select(works.c.data, works.c.document_id, documents.c.title.label("document_title"), work_people.c.role)
+             .join(work_people, and_(work_people.c.document_id == works.c.document_id, work_people.c.seq == works.c.seq))
              .join(documents, documents.c.id == works.c.document_id)
-             .where(cast(works.c.data, Text).like(pattern, escape=LIKE_ESCAPE)).order_by(documents.c.date))
+             .where(work_people.c.name == name).order_by(documents.c.date, documents.c.id))
     found: dict[str, dict] = {}
     for row in connection.execute(query).mappings():
         work = _json(row["data"])
-        roles = [role for key, role in WORK_ROLES.items() if name in work.get(key, [])]
-        if roles and work["title"] not in found:
-            found[work["title"]] = {"work": work, "roles": roles, "document_id": row["document_id"],
-                                    "document_title": row["document_title"]}
+        entry = found.setdefault(work["title"], {"work": work, "roles": [], "document_id": row["document_id"],
+                                                 "document_title": row["document_title"]})
+        if row["role"] not in entry["roles"]:
+            entry["roles"].append(row["role"])
     return list(found.values())
 
 

@@ -1,9 +1,12 @@
-"""Full-text search over documents, quotations and claims.
+"""Full-text search over documents, quotations and claims, and the lookup tables the pages need.
 
 SQLite gets an FTS5 table, PostgreSQL a table with a generated ``tsvector`` column and a GIN
 index. Either way the index is one row per searchable item (a document, a quotation, a claim)
-with the columns the search page filters on, and it is rebuilt from the store's tables whenever
-they have changed since the last build (checked on app start and before each search).
+with the columns the search page filters on. Beside it, ``search_work_people`` lists the people
+of every work (author, editor, translator, introduction) by name, so a person page need not read
+every work's JSON, and two indexes on ``documents`` serve the writer's page and title sorting.
+All of it is rebuilt from the store's tables whenever they have changed since the last build
+(checked on app start and before each search or person page).
 """
 from __future__ import annotations
 
@@ -53,17 +56,33 @@ SOURCE_ROWS = (
     "FROM claims c JOIN documents d ON d.id = c.document_id",
 )
 
+# A work's lists of people (keys of its JSON record), and the role each gives a person.
+WORK_ROLES = {"authors": "author", "editors": "editor", "translators": "translator", "introducers": "introduction"}
+
+LOOKUP_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS search_work_people (document_id varchar(64), seq integer, name text, role varchar(16))",
+    "CREATE INDEX IF NOT EXISTS search_work_people_name ON search_work_people (name)",
+    "CREATE INDEX IF NOT EXISTS search_documents_author ON documents (author)",
+    "CREATE INDEX IF NOT EXISTS search_documents_title ON documents (title)",
+)
 SQLITE_SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "kind UNINDEXED, document_id UNINDEXED, item_id UNINDEXED, speaker UNINDEXED, stance UNINDEXED, "
     "date UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2')",
+    *LOOKUP_SCHEMA,
 )
 POSTGRES_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_index (kind text, document_id text, item_id text, speaker text, "
     "stance text, date text, text text, "
     "tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(text, ''))) STORED)",
     "CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)",
+    *LOOKUP_SCHEMA,
 )
+# Each name in a work's list, one row per name: JSON array functions of each database.
+SQLITE_WORK_PEOPLE = ("INSERT INTO search_work_people SELECT w.document_id, w.seq, p.value, '{role}' "
+                      "FROM works w, json_each(w.data, '$.{key}') p")
+POSTGRES_WORK_PEOPLE = ("INSERT INTO search_work_people SELECT w.document_id, w.seq, p.value, '{role}' "
+                        "FROM works w, json_array_elements_text(w.data::json -> '{key}') AS p(value)")
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -72,6 +91,11 @@ def is_postgres(engine: Engine) -> bool:
 
 def index_table(engine: Engine) -> str:
     return "search_index" if is_postgres(engine) else "search_fts"
+
+
+def store_signature(engine: Engine) -> tuple:
+    with engine.connect() as connection:
+        return table_signature(connection, engine)
 
 
 def table_signature(connection: Connection, engine: Engine) -> tuple:
@@ -85,7 +109,7 @@ def table_signature(connection: Connection, engine: Engine) -> tuple:
 
 
 def ensure_search_index(engine: Engine) -> bool:
-    """Build the search index if the store changed since it was last built; True if rebuilt."""
+    """Build the search tables if the store changed since they were last built; True if rebuilt."""
     with _build_lock, engine.begin() as connection:
         signature = table_signature(connection, engine)
         if _built_from.get(str(engine.url)) == signature:
@@ -97,6 +121,10 @@ def ensure_search_index(engine: Engine) -> bool:
         connection.execute(text(f"DELETE FROM {table}"))
         for select_rows in SOURCE_ROWS:
             connection.execute(text(f"INSERT INTO {table} ({COLUMNS}) " + select_rows.format(newline=newline)))
+        connection.execute(text("DELETE FROM search_work_people"))
+        work_people = POSTGRES_WORK_PEOPLE if is_postgres(engine) else SQLITE_WORK_PEOPLE
+        for key, role in WORK_ROLES.items():
+            connection.execute(text(work_people.format(key=key, role=role)))
         _built_from[str(engine.url)] = signature
         return True
 
