@@ -1,22 +1,36 @@
-"""Store stage: Documents in and out of SQLite (the default) or any SQLAlchemy database.
+"""Store stage: Documents in and out of SQLite (the default), PostgreSQL or any SQLAlchemy database.
 
 Saving is idempotent: a document's id is a hash of its text, and saving it again replaces its
 rows in one transaction, so a second run over the same corpus adds nothing and loses nothing.
+Several runs may write into one PostgreSQL database at once: the schema is migrated under an
+advisory lock, sources are upserted, and each document is replaced under a lock of its own.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from sqlalchemy import create_engine, delete, func, insert, select
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, delete, func, insert, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 from ..model import Document, Source, document_from_dict
 from . import schema
 from .schema import metadata
 
 PAGE = 200
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The revision whose schema databases made before migrations existed already have.
+BASELINE = "0001"
+# Any fixed number: every historiograph process takes the same PostgreSQL advisory lock
+# before migrating, so two runs starting at once never both create the tables.
+MIGRATION_LOCK = 0x68697374
+# Dialects with INSERT ... ON CONFLICT DO NOTHING, the upsert that is safe under concurrency.
+UPSERT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def sqlite_url(path: Path) -> str:
@@ -29,7 +43,7 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -44,13 +58,11 @@ class Store:
         if not rows:
             return
         with self.engine.begin() as connection:
-            known = set(connection.execute(select(schema.sources.c.sha256, schema.sources.c.path)).all())
-            fresh = [r for r in rows if (r["sha256"], r["path"]) not in known]
-            if fresh:
-                connection.execute(insert(schema.sources), fresh)
+            insert_missing(connection, schema.sources, rows, ("sha256", "path"))
 
     def save(self, document: Document) -> None:
         with self.engine.begin() as connection:
+            lock_document(connection, document.id)
             for table in schema.DOCUMENT_TABLES:
                 connection.execute(delete(table).where(table.c.document_id == document.id))
             connection.execute(delete(schema.documents).where(schema.documents.c.id == document.id))
@@ -91,6 +103,45 @@ class Store:
                 for row in connection.execute(query).mappings():
                     found[row["document_id"]][key].append(shape(row))
         return [document_from_dict(found[i]) for i in ids if i in found]
+
+
+def migrate(engine: Engine) -> None:
+    """The schema brought to the newest revision, in one transaction (one lock on PostgreSQL)."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        tables = inspect(connection).get_table_names()
+        if "documents" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
+        # tables registered on the metadata that no revision creates yet
+        metadata.create_all(connection)
+
+
+def insert_missing(connection: Connection, table, rows: list[dict], key: tuple[str, ...]) -> None:
+    """Insert the rows whose key is not there yet; concurrent writers never collide."""
+    upsert = UPSERT_INSERTS.get(connection.dialect.name)
+    if upsert is not None:
+        connection.execute(upsert(table).on_conflict_do_nothing(index_elements=list(key)), rows)
+        return
+    first = table.c[key[0]]
+    found = connection.execute(
+        select(*(table.c[k] for k in key)).where(first.in_({r[key[0]] for r in rows}))
+    ).all()
+    known = {tuple(row) for row in found}
+    fresh = [r for r in rows if tuple(r[k] for k in key) not in known]
+    if fresh:
+        connection.execute(insert(table), fresh)
+
+
+def lock_document(connection: Connection, document_id: str) -> None:
+    """On PostgreSQL, one writer at a time replaces a document (two runs may both hold it)."""
+    if connection.dialect.name == "postgresql":
+        key = int(hashlib.sha256(document_id.encode("utf-8")).hexdigest()[:15], 16)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def document_row(document: Document) -> dict:
