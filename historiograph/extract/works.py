@@ -276,8 +276,9 @@ def header_title_mentions(text: str, works: list[Work], names: list[tuple[int, i
     found = []
     for work in works:
         for title in _searchable_titles(work.title):
+            shortened = title != work.title  # a main title alone may be a name ("Anna Petrova: A Life")
             for match in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", text):
-                if not _covers(names, match.start(), match.end()):
+                if not (shortened and _covers(names, match.start(), match.end())):
                     found.append((work, Mention(match.start(), match.end(), match.group(0))))
     return found
 
@@ -287,11 +288,19 @@ def _searchable_titles(title: str) -> list[str]:
     return [title] + ([main] if main != title and len(main.split()) >= 2 else [])
 
 
+# Running text drops a title's article ("Marten's Harbour Gate"): compared without it
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def _comparable(title: str) -> str:
+    return LEADING_ARTICLE.sub("", title.lower())
+
+
 def same_work(title: str, works: list[Work]) -> Optional[Work]:
     best, best_score = None, 0.0
     for work in works:
         for candidate in _searchable_titles(work.title):
-            score = fuzz.ratio(title.lower(), candidate.lower())
+            score = fuzz.ratio(_comparable(title), _comparable(candidate))
             if score > best_score:
                 best, best_score = work, score
     return best if best_score >= SAME_WORK_SCORE else None

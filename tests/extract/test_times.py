@@ -1,0 +1,112 @@
+"""Time expressions: what is found, the EDTF values, anchoring, and what is not a time."""
+import pytest
+from edtf import parse_edtf
+
+from historiograph.extract.times import find_times
+from historiograph.parse import parse_text
+
+
+def values(text, date=None):
+    return [(t.text, t.value) for t in find_times(text, date)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The ship sailed on November 7, 1917.", [("November 7, 1917", "1917-11-07")]),
+    ("It sank on 24 February 1848.", [("24 February 1848", "1848-02-24")]),
+    ("The fire of March 1848 spread.", [("March 1848", "1848-03")]),
+    ("He wrote between 1954 and 1958.", [("between 1954 and 1958", "1954/1958")]),
+    ("She taught from 1929 to 1933.", [("from 1929 to 1933", "1929/1933")]),
+    ("The war of 1929-33 ended.", [("1929-33", "1929/1933")]),
+    ("Tastes changed in the late 1940s.", [("the late 1940s", "1947/1949")]),
+    ("Tastes changed in the 1940s.", [("the 1940s", "194X")]),
+    ("Tastes changed in the mid-1950s.", [("the mid-1950s", "1954/1956")]),
+    ("They met early in 1952.", [("early in 1952", "1952-01/1952-04")]),
+    ("They met in the summer of 1961.", [("the summer of 1961", "1961-22")]),
+    ("It was built about 1760.", [("about 1760", "1760~")]),
+    ("He died, probably in 1941.", [("probably in 1941", "1941?")]),
+    ("Ledgers of the nineteenth century survive.", [("the nineteenth century", "18XX")]),
+    ("They left by the end of 1875.", [("the end of 1875", "1875-12")]),
+    ("They met between September 1939 and May 1940.", [("between September 1939 and May 1940", "1939-09/1940-05")]),
+])
+def test_absolute_expressions(text, expected):
+    assert values(text) == expected
+
+
+def test_night_of_two_days_takes_the_year_from_the_discourse():
+    found = values("The council sat on November 7, 1917, after the night of November 6 to 7.")
+    assert found == [("November 7, 1917", "1917-11-07"), ("the night of November 6 to 7", "1917-11-06/1917-11-07")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Her papers were sold last October.", "1961-10"),
+    ("A plaque goes up this summer.", "1962-22"),
+    ("The council voted yesterday.", "1962-03-14"),
+    ("The book appeared last year.", "1961"),
+    ("Ten years ago it was unthinkable.", "1952"),
+    ("The decision takes effect next spring.", "1963-21"),
+    ("It was catalogued last week.", "1962-03-05/1962-03-11"),
+])
+def test_relative_expressions_count_from_the_publication_date(text, expected):
+    assert [v for _, v in values(text, "1962-03-15")] == [expected]
+
+
+def test_last_october_before_and_after_october():
+    assert values("They came last October.", "1962-11-02") == [("last October", "1962-10")]
+
+
+def test_later_counts_from_the_last_date_of_the_story():
+    text = ("The dockers struck on April 3, 1926. Two years later the board dismissed them. "
+            "The following spring they were rehired.")
+    assert values(text, "1980-01-01") == [
+        ("April 3, 1926", "1926-04-03"), ("Two years later", "1928"), ("The following spring", "1929-21")]
+
+
+def test_a_date_given_in_passing_does_not_move_the_story():
+    text = ("The strike began on April 3, 1926. The mayor, who had served from 1901 to 1905, "
+            "resigned. Two months later it ended.")
+    assert values(text)[-1] == ("Two months later", "1926-06")
+
+
+def test_a_month_after_an_autumn_is_in_the_next_year():
+    text = "The party wintered at the post in the autumn of 1873. In January the ice closed the river."
+    assert values(text)[-1] == ("January", "1874-01")
+
+
+@pytest.mark.parametrize("text", [
+    "The book runs to 1,240 pages and costs $14.95.",
+    "They printed 1500 copies of it.",
+    "It fell on page 1912 of the second volume.",
+    "The Twentieth Congress met in Moscow.",
+    "The troops were ordered to march on the capital.",
+    "The price was £1917 at auction.",
+])
+def test_numbers_that_are_not_times(text):
+    assert values(text) == []
+
+
+def test_without_any_anchor_the_year_is_left_unspecified():
+    assert values("They left last October.") == [("last October", "XXXX-10")]
+
+
+def test_every_value_parses_as_edtf():
+    text = ("On the night of March 3 to 4, 1848, in the spring, the late 1920s, the twentieth century, "
+            "three weeks later, the following winter, that year, this century, the thirties, around 1900.")
+    for time in find_times(text, "1950-06-01"):
+        parse_edtf(time.value)
+
+
+def test_a_date_inside_a_title_is_flagged(nlp):
+    text = ("Josiah Crane wrote much. Crane's pamphlet, The Salt Question in 1860, sold well, "
+            "and in 1861 he was elected.")
+    doc = parse_text(nlp, text, date="1980-01-01")
+    times = {t.text: t for t in doc._.times}
+    assert times["1860"].in_title is True
+    assert times["1861"].in_title is False
+
+
+def test_component_writes_times_with_offsets(nlp):
+    text = "The archive flooded on 2 February 1947. Yesterday the council voted."
+    doc = parse_text(nlp, text, date="1990-05-20")
+    assert [(t.value, t.relative) for t in doc._.times] == [("1947-02-02", False), ("1990-05-19", True)]
+    for time in doc._.times:
+        assert text[time.start:time.end] == time.text

@@ -1,0 +1,77 @@
+"""Review headers as bibliographic records, and works named in the body."""
+import pytest
+
+from historiograph.extract.works import header_works, parse_work_block
+from historiograph.parse import parse_text
+
+
+def fields(work):
+    return {k: v for k, v in work.__dict__.items() if v and k not in ("reviewed", "mentions", "title")}
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["by Anna K. Petrova, translated from the German by Hans Vogel", "Northfield University Press, 240 pp., $14.95"],
+     {"authors": ["Anna K. Petrova"], "translators": ["Hans Vogel"], "publisher": "Northfield University Press",
+      "pages": 240, "price": "$14.95"}),
+    (["by Mark Ellery and Jane Oduya", "Knopf, 320 pp., $12.95"],
+     {"authors": ["Mark Ellery", "Jane Oduya"], "publisher": "Knopf", "pages": 320, "price": "$12.95"}),
+    (["edited by Ruth Abelman, Carl Minsky, and Theo Park", "Yale University Press, 1979. 412 pp. $25.00"],
+     {"editors": ["Ruth Abelman", "Carl Minsky", "Theo Park"], "publisher": "Yale University Press", "year": 1979,
+      "pages": 412, "price": "$25.00"}),
+    (["by Desmond Clery", "(Oxford: Clarendon Press, 1978), xii + 300 pp., £12.50"],
+     {"authors": ["Desmond Clery"], "place": "Oxford", "publisher": "Clarendon Press", "year": 1978, "pages": 300,
+      "price": "£12.50"}),
+    (["by Lee Fong, with an introduction by Mary Grant", "New York: Knopf, 1979, 212 pages, $6.75 (paper)",
+      "ISBN 0-394-50123-4"],
+     {"authors": ["Lee Fong"], "introducers": ["Mary Grant"], "place": "New York", "publisher": "Knopf",
+      "year": 1979, "pages": 212, "price": "$6.75", "binding": "paper", "isbn": "0-394-50123-4"}),
+    (["edited and translated by Olga Brand", "Cambridge, Mass.: Harvard University Press, 1977, 500 pp., $20.00 (cloth)"],
+     {"editors": ["Olga Brand"], "translators": ["Olga Brand"], "place": "Cambridge, Mass.",
+      "publisher": "Harvard University Press", "year": 1977, "pages": 500, "price": "$20.00", "binding": "cloth"}),
+    (["by Tom Hale Jr. and Ann Roe. Smith & Sons, 1981. 99 pp. £3.00"],
+     {"authors": ["Tom Hale Jr.", "Ann Roe"], "publisher": "Smith & Sons", "year": 1981, "pages": 99, "price": "£3.00"}),
+])
+def test_house_styles(lines, expected):
+    assert fields(parse_work_block("A Title", lines)) == expected
+
+
+def test_the_second_by_names_an_interviewer_not_an_author():
+    work = parse_work_block("Talking of Rivers", ["by Ivo Markan, by Clara Benn, translated by Peter Lund",
+                                                  "Harrow Books, 147 pp., $10.95"])
+    assert work.authors == ["Ivo Markan"]
+    assert work.interviewers == ["Clara Benn"]
+    assert work.translators == ["Peter Lund"]
+
+
+def test_title_keeps_its_subtitle_and_loses_a_final_stop():
+    assert parse_work_block("The Salt Roads: A History.", ["by Ann Roe"]).title == "The Salt Roads: A History"
+
+
+def test_bad_header_input_does_not_crash():
+    assert header_works({"reviewed": [{"title": "Lonely Title"}, {"lines": ["by Nobody"]}, "junk"]})[0].title == "Lonely Title"
+    assert header_works(None) == []
+    assert fields(parse_work_block("Empty", ["", "   "])) == {}
+
+
+HEADER = {"title": "Rivers", "reviewed": [
+    {"title": "The Long Retreat", "lines": ["by Anna K. Petrova", "Northfield University Press, 240 pp., $14.95"]}]}
+BODY = ("Anna K. Petrova has written a sober book. Petrova's The Long Retreat follows the army south. "
+        "Her colleague Jonas Weller is better known for his History of the Northern Canals, which "
+        "appeared long ago. The Long Retreat is better.")
+
+
+@pytest.fixture(scope="module")
+def doc(nlp):
+    return parse_text(nlp, BODY, date="1981-01-01", header=HEADER)
+
+
+def test_header_work_gets_its_body_mentions(doc):
+    reviewed = [w for w in doc._.works if w.reviewed]
+    assert [w.title for w in reviewed] == ["The Long Retreat"]
+    assert [m.text for m in reviewed[0].mentions] == ["The Long Retreat", "The Long Retreat"]
+    assert all(BODY[m.start:m.end] == m.text for m in reviewed[0].mentions)
+
+
+def test_body_work_is_linked_to_its_author(doc):
+    named = [w for w in doc._.works if not w.reviewed]
+    assert [(w.title, w.authors) for w in named] == [("History of the Northern Canals", ["Jonas Weller"])]
