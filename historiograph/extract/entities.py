@@ -215,13 +215,17 @@ def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str
 
 
 def _unlabelled_authors(doc: Doc, covered: set[int]) -> list[Span]:
-    """Proper names the NER left out after "a letter from", "a manuscript of", "a memoir by"."""
+    """Proper names the NER left out after "a letter from", "a manuscript of", "a memoir by", or
+    as the subject of a speech verb ("Farrow told the meeting")."""
     found = []
     for token in doc:
-        if token.i in covered or token.pos_ != "PROPN" or token.dep_ != "pobj" or not token.is_title:
+        if token.i in covered or token.pos_ != "PROPN" or not token.is_title:
             continue
         preposition = token.head
-        if preposition.lower_ in ("by", "from", "of") and preposition.head.lemma_ in WRITING_NOUNS:
+        author = token.dep_ == "pobj" and preposition.lower_ in ("by", "from", "of") \
+            and preposition.head.lemma_ in WRITING_NOUNS
+        titled = any(c.dep_ == "appos" for c in token.children)  # "The Attorney General, Sir X,"
+        if author or (_speech_subject(token) and not titled):
             start = token.i
             while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
                 start -= 1

@@ -60,6 +60,8 @@ DOCUMENT_NOUNS = set(
     "entry essay article pamphlet preface introduction manuscript autobiography journal notebook "
     "statement speech lecture review column".split()
 )
+# How many tokens back "the report" may look for "a report by X".
+EARLIER_DOCUMENT_WINDOW = 400
 # Verbs a document "speaks" with: "so her memoir has it", "the entry reads".
 DOCUMENT_VERBS = {"have", "read", "begin", "end", "run", "say", "put", "state", "conclude", "open", "declare"}
 # Nouns a possessive speaker owns the quote through: "Trotsky's description", "Lenin's word".
@@ -92,7 +94,8 @@ MODIFIER_DEPS = {"compound", "amod", "nmod", "npadvmod"}
 CLAUSE_PATH_STEPS = 8
 # Dependency steps from a short quote up to the verb that can own it: call X "a", regard X as "b",
 # said the word meant "c" (through verbs, "as"/"that" and the verb's object).
-TIGHT_PATH_STEPS = 3
+TIGHT_PATH_STEPS = 4
+TIGHT_PASS_DEPS = {"dobj", "conj"}  # "described X as 'a' and Y as 'b'"
 TIGHT_PASS_POS = {"VERB", "AUX"}
 TIGHT_PASS_WORDS = {"as", "that", "it"}
 
@@ -356,6 +359,25 @@ def _document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
     return None
 
 
+def _document_it(doc: Doc, pronoun: Token) -> Optional[Token]:
+    """"The report was blunt. It described ...": "it" as the previous sentence's document subject."""
+    sentence = pronoun.sent
+    if sentence.start == 0:
+        return None
+    previous = doc[sentence.start - 1].sent
+    return next((t for t in previous if t.dep_ in SUBJECT_DEPS and t.lemma_ in DOCUMENT_NOUNS), None)
+
+
+def _earlier_document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
+    """"the report" after "a report by the auditors Fennick & Dole": the author named the first time."""
+    for earlier in doc[max(0, noun.i - EARLIER_DOCUMENT_WINDOW):noun.i]:
+        if earlier.lemma_ == noun.lemma_:
+            author = _document_author(doc, earlier)
+            if author is not None:
+                return author
+    return None
+
+
 def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
     """The speaker a verb's subject names: a person, a pronoun, or a document's author."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
@@ -367,8 +389,10 @@ def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
     for subject in agents + subjects:
         if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ in ("relcl", "conj"):
             subject = _relative_antecedent(verb) or subject
+        if subject.lower_ == "it":
+            subject = _document_it(doc, subject) or subject
         if subject.lemma_ in DOCUMENT_NOUNS:
-            author = _document_author(doc, subject)
+            author = _document_author(doc, subject) or _earlier_document_author(doc, subject)
             if author is not None:
                 return Speaker(author[0], _with_pronoun("work author", author[1]))
             continue
@@ -418,7 +442,7 @@ def _governs(verb: Token, context: QuoteContext) -> bool:
         head = token.head
         if head.i == verb.i:
             return True
-        passes = head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS or head.dep_ == "dobj"
+        passes = head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS or head.dep_ in TIGHT_PASS_DEPS
         if head.i == token.i or not passes:
             return False
         token = head
@@ -441,7 +465,8 @@ def _in_reported_clause(verb: Token, context: QuoteContext) -> bool:
 def verb_cue(context: QuoteContext) -> Optional[Speaker]:
     """A speech verb in the quote's sentences, outside the quote: its subject is the speaker."""
     doc, span = context.doc, context.span
-    verbs = [t for t in context.outside if _is_speech_verb(t)]
+    # "the book does not say whether ...": a denied saying attributes nothing
+    verbs = [t for t in context.outside if _is_speech_verb(t) and not any(c.dep_ == "neg" for c in t.children)]
     def governs(verb: Token) -> bool:
         return _governs(verb, context) or _in_reported_clause(verb, context)
 
@@ -465,7 +490,7 @@ def according_to_cue(context: QuoteContext) -> Optional[Speaker]:
             continue
         for object_ in doc[token.i + 1].children:
             if object_.lemma_ in DOCUMENT_NOUNS:
-                author = _document_author(doc, object_)
+                author = _document_author(doc, object_) or _earlier_document_author(doc, object_)
                 if author is not None:
                     return Speaker(author[0], _with_pronoun("work author", author[1]), tight=False)
             entity, via_pronoun = _entity_of(doc, object_)
