@@ -104,7 +104,8 @@ ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|surely right|no doubt right|is right to|are right to|"
     r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
     r"beyond dispute|well documented|bears? (?:this|him|her|them|it) out|"
-    r"makes (?:the|this|that|a good) point well|makes a good point)\b",
+    r"makes (?:the|this|that|a good) point well|makes a good point|"
+    r"evidence (?:[\w']+ ){0,4}(?:is|are) (?:strong|overwhelming|compelling|conclusive))\b",
     re.IGNORECASE,
 )
 REJECTING_PHRASES = re.compile(
@@ -112,7 +113,7 @@ REJECTING_PHRASES = re.compile(
     r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"does not survive|is simply wrong|little to do with|a jot of evidence|nothing of the kind|"
-    r"on the contrary|the opposite is true|not a shred)\b",
+    r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground)\b",
     re.IGNORECASE,
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
@@ -124,25 +125,31 @@ CONTRAST_CONJUNCTIONS = frozenset({"but", "yet"})
 # The writer says the question cannot be settled: whatever else is said, no verdict.
 UNDECIDED_PHRASES = re.compile(
     r"\b(?:cannot|could not|can never|may never) be (?:decided|settled|known|answered|resolved)|"
-    r"remains? to be seen|an open question|too \w+ to (?:tell|say|know)|impossible to (?:say|tell|know)|"
+    r"remains? to be seen|an open question|too (?:\w+ ){1,6}to (?:tell|say|know|judge)|"
+    r"impossible to (?:say|tell|know)|"
     r"no way of knowing|(?:we|one) (?:do not|cannot|can't) know\b",
     re.IGNORECASE,
 )
+# "this view", "that claim": a judgement pointing back at what was said before.
+ANAPHORIC_DETERMINERS = frozenset({"this", "that", "these", "those", "such"})
 # Hedges: the writer declines to judge, so weak signals around them are not a verdict.
-HEDGES = frozenset("perhaps possibly arguably conceivably may might hope".split())
+HEDGES = frozenset("perhaps possibly arguably conceivably may might hope unproven uncertain unclear".split())
 
 # Where the writer gives evidence: examples, dated instances, the record, earlier demonstrations.
 EVIDENCE_CUES = re.compile(
-    r"(\bfor (?:example|instance)\b|\b(?:the|[A-Z]\w+'s|his|her|their|its)(?: \w+){0,3} (?:records?|"
-    r"minutes|archives?|census|ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|"
-    r"papers|correspondence|reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? "
-    r"(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|reveals?|revealed|records?|lists?|"
-    r"suggests?|confirms?|contradicts?|describes?|supports?|bears? \w+ out|leaves? no doubt|"
-    r"make \w+ \w+ plain|tells? another story|says? otherwise)\b|\bas (?:[\w']+ ){1,5}(?:admitted|"
-    r"conceded|showed|shows|demonstrated|proved|made clear|recorded|records)\b|\bas (?:\w+ ){0,3}(?:book|study|work|research|"
-    r"article|census|survey|records?) (?:showed|demonstrated|shows|demonstrates|proved|made clear)|"
-    r"\bthe evidence (?:is|shows|suggests|points|all points)|\baccording to the (?:minutes|census|"
-    r"records?|registers?|accounts|ledgers?|returns))",
+    r"(\bfor (?:example|instance)\b"
+    # a record that shows something: "the minutes of 1921 show", "Penhale's diary lists"
+    r"|\b(?:the|[A-Z]\w+'s|his|her|their|its)(?: [\w']+){0,3} (?:records?|minutes|archives?|census|"
+    r"ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|papers|correspondence|"
+    r"reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? (?:shows?|showed|proves?|proved|"
+    r"demonstrates?|demonstrated|reveals?|revealed|records?|lists?|suggests?|confirms?|contradicts?|"
+    r"describes?|supports?|bears? \w+ out|leaves? no doubt|make \w+ \w+ plain|tells? another story|"
+    r"says? otherwise)\b"
+    # "as her first book demonstrated", "as the clerk admitted", "as their minutes make clear"
+    r"|\bas (?:[\w']+ ){1,5}(?:admitted|conceded|showed|shows|demonstrated|proved|makes? clear|"
+    r"made clear|recorded|records)\b"
+    r"|\bthe evidence (?:is|shows|suggests|points|all points)"
+    r"|\baccording to the (?:minutes|census|records?|registers?|accounts|ledgers?|returns))",
     re.IGNORECASE,
 )
 # The writer says the holder gives no evidence at all.
@@ -163,6 +170,8 @@ NO_EVIDENCE_CUES = re.compile(
 )
 # How many sentences after a claim's own may still judge it.
 FOLLOWING_SENTENCES = 2
+# Fewer words than this are a pro-form ("She is right to do so"), not a proposition.
+MIN_PROPOSITION_WORDS = 3
 # Evaluative clauses this short are the writer's verdict ("I think he is correct"), not a claim.
 VERDICT_CLAUSE_TOKENS = 5
 
@@ -269,8 +278,7 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
         if context.in_quotation(token.idx):
             continue  # the speaker's own reasoning: the quotation claim covers it
         candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
-        if candidate and candidate.end > candidate.start and not is_question(doc, candidate) \
-                and not is_verdict_clause(doc, candidate):
+        if candidate and is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
             found.append(candidate)
     return found
@@ -283,7 +291,7 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
     if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
         return None
     if lemma in REPORTING_VERBS:
-        complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        complement = next((c for c in verb.children if c.dep_ == "ccomp" and not cut_off(c, verb)), None)
         verdict = 1 if lemma in FACTIVE_VERBS else 0
         if complement is not None:
             return Candidate(*complement_span(complement), verb, verdict=verdict)
@@ -294,11 +302,22 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
     return None
 
 
+def cut_off(complement: Token, verb: Token) -> bool:
+    """ "The evidence is strong: the bank book shows ...": a colon between them, no complement."""
+    if complement.i > verb.i:
+        return False
+    return any(t.text in (":", ";") for t in verb.doc[complement.i : verb.i])
+
+
 def inserted_report(verb: Token) -> bool:
     if verb.head == verb or verb.head.pos_ not in ("VERB", "AUX"):
         return False
     as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-    return verb.dep_ == "parataxis" or as_clause
+    # "The directors, Thorne writes, believed that ...": the directors' claim is the one to keep
+    reports_a_report = verb.head.lemma_.lower() in REPORTING_VERBS and any(
+        c.dep_ == "ccomp" for c in verb.head.children
+    )
+    return (verb.dep_ == "parataxis" or as_clause) and not reports_a_report
 
 
 def casting_claim(verb: Token) -> Optional[Candidate]:
@@ -350,6 +369,7 @@ def verdict_claim(word: Token) -> Optional[Candidate]:
         clause = following.head
     if clause is None or clause.i <= word.i:
         return None
+    clause = next((c for c in clause.children if c.dep_ == "ccomp"), clause)  # "right to add that S"
     subject = subject_of(word) or subject_of(word.head) or subject_of(clause.head)
     if subject is None:
         return None
@@ -413,9 +433,11 @@ def is_negated(token: Token) -> bool:
     )
 
 
-def is_question(doc: Doc, candidate: Candidate) -> bool:
-    first = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
-    return first is not None and first[0].lower_ in QUESTION_WORDS
+def is_proposition(doc: Doc, candidate: Candidate) -> bool:
+    """Not a pro-form ("is right to do so") nor an indirect question ("what he believes")."""
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    words = [t for t in span or [] if not t.is_punct and not t.is_space]
+    return len(words) >= MIN_PROPOSITION_WORDS and words[0].lower_ not in QUESTION_WORDS
 
 
 def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
@@ -447,8 +469,13 @@ def subject_of(token: Token) -> Optional[Token]:
 
 def is_record(token: Token) -> bool:
     """ "the minutes", "the poll books", "the census": a record, not a person or a work."""
-    return token.lemma_.lower() in EVIDENCE_NOUNS or any(
-        c.dep_ in ("compound", "amod") and c.lemma_.lower() in RECORD_QUALIFIERS for c in token.children
+    lemma = token.lemma_.lower()
+    qualifiers = [c for c in token.children if c.dep_ in ("compound", "amod")]
+    return (
+        lemma in EVIDENCE_NOUNS
+        or any(c.lemma_.lower() in RECORD_QUALIFIERS for c in qualifiers)
+        # "the customs books", "the bank book": a book kept, not a book written
+        or lemma in WORK_NOUNS and any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in qualifiers)
     )
 
 
@@ -460,14 +487,13 @@ def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
     holder_token = candidate.subject
     if holder_token is None:
         holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
-    if holder_token is None and rejected_by_subject(trigger):
-        return  # "X ignores the argument that ...": someone else's, unnamed
-    if holder_token is None:
+    if holder_token is not None:
+        holder_from_token(doc, context, candidate, holder_token)
+    elif trigger.pos_ == "NOUN" and not rejected_by_subject(trigger):
+        # "the assertion that ...": whose is told near by ("X ignores the argument" is not X's)
         person = context.last_person_before(trigger.idx, window=400)
         if person is not None:
             candidate.holder, candidate.holder_name = person.id, person.name
-        return
-    holder_from_token(doc, context, candidate, holder_token)
 
 
 def rejected_by_subject(noun: Token) -> bool:
@@ -500,6 +526,8 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         work_author(doc, context, candidate, token)
         return
     entity = named_entity(doc, token)
+    if lower in PERSON_PRONOUNS:
+        entity = main_clause_subject(doc, token) or entity
     if lower in PERSON_PRONOUNS and (entity is None or entity.type != "PERSON"):
         entity = context.last_person_before(token.idx, window=600)
     start, end = name_span(token)
@@ -511,6 +539,15 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         writer_claim(context, candidate, token, evidence=evidence_span(doc, start, end))
     elif token.pos_ in ("PROPN", "NOUN"):
         candidate.holder_name = doc.text[start:end]
+
+
+def main_clause_subject(doc: Doc, pronoun: Token):
+    """ "Hatch is on weaker ground when he insists ...": "he" is the main clause's subject."""
+    verb = pronoun.head
+    if pronoun.dep_ != "nsubj" or verb.dep_ != "advcl":
+        return None
+    subject = subject_of(verb.head)
+    return named_entity(doc, subject) if subject is not None and subject.pos_ == "PROPN" else None
 
 
 def named_entity(doc: Doc, token: Token):
@@ -692,10 +729,15 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     """Endorsements (+) and rejections (-) outside the claim, negation flipping them, hedges
     weakening them."""
     score = 0.0
+    own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
     for token in sentence:
         if token == candidate.trigger or inside(token.idx, candidate) or judges_other_claim(token, candidate):
             continue
+        if own and judges_earlier_claim(token):
+            continue
         score += 2 * word_polarity(token)
+    if not own and flat_denial(sentence):
+        score -= 2
     for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
         for match in pattern.finditer(sentence.text):
             if not inside(sentence.start_char + match.start(), candidate):
@@ -721,6 +763,23 @@ def word_polarity(token: Token) -> int:
     return -polarity if negated_in_context(token) else polarity
 
 
+def judges_earlier_claim(token: Token) -> bool:
+    """ "Hatch rightly demolishes this picture, showing that ...": the verdict is on a view
+    stated before ("this picture"), not on the claim it goes on to make."""
+    verb = token if token.pos_ == "VERB" else token.head
+    return any(
+        c.dep_ == "dobj" and any(d.lower_ in ANAPHORIC_DETERMINERS for d in c.children)
+        for c in verb.children
+    )
+
+
+def flat_denial(sentence: Span) -> bool:
+    """ "It never did." / "That is not so.": a negated sentence about what was just claimed."""
+    root = sentence.root
+    subject = subject_of(root)
+    return is_negated(root) and subject is not None and subject.lower_ in ANAPHORIC_DETERMINERS | {"it"}
+
+
 def negated_in_context(token: Token) -> bool:
     """ "not convincing", "is not consistent", "Nor is it consistent", "I cannot agree"."""
     return is_negated(token) or (token.dep_ in ("acomp", "attr", "advmod") and is_negated(token.head))
@@ -733,6 +792,7 @@ def judges_other_claim(token: Token, candidate: Candidate) -> bool:
         token.dep_ == "advmod"
         and head != candidate.trigger
         and head.lemma_.lower() in REPORTING_VERBS
+        and any(c.dep_ == "ccomp" for c in head.children)
         and candidate.trigger not in head.subtree
     )
 
@@ -771,10 +831,13 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
         sentence = next(s for s in sentences if s.start_char <= start < s.end_char)
         # in a later sentence the whole sentence is the evidence ("..., as the minutes show")
         return evidence_span(doc, start if sentence == zone.own else sentence.start_char, sentence.end_char)
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         start = evidence_after_verdict(sentence, candidate)
         if start is not None:
             return evidence_span(doc, start, sentence.end_char)
+        if number > 0 and number + 1 < len(sentences) and is_bare_verdict(sentence, candidate):
+            after = sentences[number + 1]  # "I agree. The prospectus of 1862 ..."
+            return evidence_span(doc, after.start_char, after.end_char)
     if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
         return {"none_cited": True}
     return None
@@ -788,14 +851,25 @@ def evidence_span(doc: Doc, start: int, end: int) -> dict:
 
 def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
     """ "This is simply not true: the reports show ...": what follows a verdict's colon."""
+    judged_by_phrase = [
+        sentence.start_char + m.end()
+        for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
+        for m in pattern.finditer(sentence.text)
+    ]
     judged = False
     for token in sentence:
         if inside(token.idx, candidate):
             continue
-        judged = judged or word_polarity(token) != 0
+        judged = judged or word_polarity(token) != 0 or any(end <= token.idx for end in judged_by_phrase)
         if judged and token.text in (":", ";") and token.i + 1 < sentence.end:
             return token.nbor().idx
     return None
+
+
+def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
+    """A short sentence that only judges: "I agree.", "He is mistaken.", "This is absurd."."""
+    words = [t for t in sentence if not t.is_punct and not t.is_space]
+    return len(words) <= VERDICT_CLAUSE_TOKENS and sentence_score(sentence, candidate) != 0
 
 
 def first_cue(pattern: re.Pattern, sentences: list[Span], candidate: Candidate) -> Optional[int]:
