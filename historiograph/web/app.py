@@ -46,6 +46,7 @@ def template_environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True)
     environment.filters.update(person_url=render.person_url, document_url=render.document_url,
+                               name_search_url=render.name_search_url,
                                highlight=highlight, citation=work_citation)
     environment.globals.update(quote_url=render.quote_url, version=__version__, QUOTE_KINDS=QUOTE_KINDS,
                                STANCES=STANCES, SEARCH_KINDS=SEARCH_KINDS)

@@ -32,6 +32,11 @@ def document_url(document_id: str) -> str:
     return "/documents/" + url_quote(document_id, safe="")
 
 
+def name_search_url(name: str) -> str:
+    """Search for a name that has no page of its own (a place, an organisation), as a phrase."""
+    return "/search?q=" + url_quote(f'"{name}"', safe="")
+
+
 def quote_url(document_id: str, quote_id: str) -> str:
     return f"/quotes/{url_quote(document_id, safe='')}/{url_quote(quote_id, safe='')}"
 
@@ -80,8 +85,8 @@ def annotation_spans(document: Document) -> list[Span]:
 def entity_tags(entity_type: str, name: str) -> tuple[Markup, Markup]:
     if entity_type in PERSON_TYPES:
         return Markup('<a class="entity person" href="{}">').format(person_url(name)), Markup("</a>")
-    return (Markup('<span class="entity type-{}" title="{}">').format(entity_type.lower(), entity_type),
-            Markup("</span>"))
+    return (Markup('<a class="entity type-{}" href="{}" title="{}">').format(
+        entity_type.lower(), name_search_url(name), entity_type), Markup("</a>"))
 
 
 def annotated_html(text: str, start: int, end: int, spans: list[Span]) -> Markup:

@@ -90,6 +90,9 @@ def test_document_page_shows_every_annotation(client, documents):
         for claim in document.claims:
             assert f'<span class="claim stance-{claim.stance}" id="{claim.id}"' in page
             assert f'<span class="badge stance-{claim.stance}"' in page
+        for entity in document.entities:
+            url = render.person_url(entity.name) if entity.type == "PERSON" else render.name_search_url(entity.name)
+            assert f'href="{escape(url)}"' in page
         for time in document.times:
             assert f'title="EDTF {escape(time.value)}"' in page
         for work in document.works:
