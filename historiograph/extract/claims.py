@@ -343,7 +343,11 @@ def noun_claim(noun: Token) -> Optional[Candidate]:
     clause = (that_clause(noun.head) if on_copula else None) or that_clause(noun)
     if clause is None:
         return None
-    return Candidate(*complement_span(clause), noun)
+    start, end = complement_span(clause)
+    if on_copula:  # the parser may hang the that-clause's subject on the noun, its verb on "is"
+        rest = next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i > clause.i), None)
+        end = max(end, clause_span(rest)[1]) if rest is not None else end
+    return Candidate(start, end, noun)
 
 
 def that_clause(head: Token) -> Optional[Token]:
@@ -737,7 +741,9 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
             continue
         score += 2 * word_polarity(token)
     if not own and flat_denial(sentence):
-        score -= 2
+        # "It never did" denies "the line would pay"; after "X regards the policy as mistaken",
+        # "It did not produce food" bears X out
+        score += 2 if negative_claim(sentence.doc, candidate) else -2
     for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
         for match in pattern.finditer(sentence.text):
             if not inside(sentence.start_char + match.start(), candidate):
@@ -771,6 +777,11 @@ def judges_earlier_claim(token: Token) -> bool:
         c.dep_ == "dobj" and any(d.lower_ in ANAPHORIC_DETERMINERS for d in c.children)
         for c in verb.children
     )
+
+
+def negative_claim(doc: Doc, candidate: Candidate) -> bool:
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    return span is not None and any(word_polarity(t) < 0 for t in span)
 
 
 def flat_denial(sentence: Span) -> bool:
@@ -826,7 +837,7 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
     sentences = [zone.own] + zone.following
     if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None:
         return {"none_cited": True}
-    start = first_cue(EVIDENCE_CUES, sentences, candidate)
+    start = first_cue(EVIDENCE_CUES, sentences, candidate, after_claim=True)
     if start is not None:
         sentence = next(s for s in sentences if s.start_char <= start < s.end_char)
         # in a later sentence the whole sentence is the evidence ("..., as the minutes show")
@@ -872,15 +883,18 @@ def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
     return len(words) <= VERDICT_CLAUSE_TOKENS and sentence_score(sentence, candidate) != 0
 
 
-def first_cue(pattern: re.Pattern, sentences: list[Span], candidate: Candidate) -> Optional[int]:
+def first_cue(
+    pattern: re.Pattern, sentences: list[Span], candidate: Candidate, after_claim: bool = False
+) -> Optional[int]:
     """Char offset of the first match outside the claim itself (the holder's words are not the
-    writer's evidence)."""
+    writer's evidence). With ``after_claim``, a match in the claim's own sentence must follow it:
+    "For example, when he writes that ..." frames the claim, it is no evidence about it."""
     for number, sentence in enumerate(sentences):
         for match in pattern.finditer(sentence.text):
             start = sentence.start_char + match.start()
-            # in the claim's own sentence evidence follows the claim; a cue before it frames it
-            if start >= candidate.end or number > 0 and not inside(start, candidate):
-                return start
+            if inside(start, candidate) or after_claim and number == 0 and start < candidate.end:
+                continue
+            return start
     return None
 
 
