@@ -635,6 +635,15 @@ def moves_reference(value: Value, current: Optional[Anchor], text: str, candidat
     return "/" not in value.edtf and value.anchor.year > current.year
 
 
+# A date right after "the book" or "his novel" is the work's title ("her book June 22, 1941")
+WORK_NOUN_BEFORE = re.compile(
+    r"\b(?:book|novel|study|memoir|pamphlet|essay|poem|play|film|article|history|chronicle)[,:]?\s$")
+
+
+def names_a_work(text: str, start: int) -> bool:
+    return bool(WORK_NOUN_BEFORE.search(text[max(0, start - 20):start]))
+
+
 def find_times(
     text: str,
     publication_date: Optional[str] = None,
@@ -653,7 +662,8 @@ def find_times(
         value = candidate.rule.handler(candidate.match, context)
         if value is None or not _parses(value.edtf):
             continue
-        in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles)
+        in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles) or names_a_work(
+            text, candidate.start)
         if not in_title and moves_reference(value, context.discourse, text, candidate, is_background):
             context.discourse = value.anchor
         times.append(TimeExpr(text[candidate.start:candidate.end], candidate.start, candidate.end,

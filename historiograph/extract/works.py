@@ -196,6 +196,8 @@ AUTHORED_TITLE = re.compile(rf"\b(?:wrote|writing|published|publishing|author of
 NOT_TITLE_LABELS = {"PERSON", "GPE", "LOC", "ORG", "NORP", "DATE", "FAC", "EVENT"}
 # A body title this close to a header title (0-100) is that work
 SAME_WORK_SCORE = 90
+# The dependencies of a clause's subject
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # How far back (characters) "his"/"her" looks for the person it stands for
 PRONOUN_REACH = 400
 
@@ -246,9 +248,21 @@ def _trim_title(title: str) -> str:
     return re.sub(rf"(?:\s(?:{_SMALL_WORDS}))+$", "", title)
 
 
+def sentence_subjects(doc: Doc, people: list[PersonMention]) -> set[int]:
+    """Starts of the person mentions that are the subject of their clause: "his" most often
+    stands for the subject ("Medvedev, when he comes to Stalin, as his book shows")."""
+    subjects = set()
+    for person in people:
+        span = doc.char_span(person.start, person.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in SUBJECT_DEPS:
+            subjects.add(person.start)
+    return subjects
+
+
 def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> list[TitleMention]:
     text = doc.text
     names = name_spans(doc)
+    subjects = sentence_subjects(doc, people)
     found = []
     for pattern in (OWNED_TITLE, AUTHORED_TITLE):
         for match in pattern.finditer(text):
@@ -257,18 +271,25 @@ def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> li
             end = start + len(title)
             if len(title.split()) < 2 or _covers(names, start, end):
                 continue
-            found.append(TitleMention(title, start, end, _owner(match, people, works)))
+            found.append(TitleMention(title, start, end, _owner(match, doc, people, works, subjects)))
     return found
 
 
-def _owner(match: re.Match, people: list[PersonMention], works: list[Work]) -> Optional[str]:
+def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[Work],
+           subjects: set[int]) -> Optional[str]:
+    """Whose work: the named owner, or for "his"/"her" the subject of the sentence (when a
+    person), else the last person named before it."""
     groups = match.groupdict()
     if groups.get("owner"):
         return full_name(groups["owner"], people, works)
-    if groups.get("pronoun"):
-        before = [p for p in people if p.end <= match.start() and match.start() - p.end <= PRONOUN_REACH]
-        return full_name(before[-1].name, people, works) if before else None
-    return None
+    if not groups.get("pronoun"):
+        return None
+    before = [p for p in people if p.end <= match.start() and match.start() - p.end <= PRONOUN_REACH]
+    sentence = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+    sentence_start = sentence.sent.start_char if sentence is not None and doc.has_annotation("SENT_START") else match.start()
+    in_sentence = [p for p in before if p.start >= sentence_start and p.start in subjects]
+    chosen = in_sentence[-1] if in_sentence else (before[-1] if before else None)
+    return full_name(chosen.name, people, works) if chosen else None
 
 
 def header_title_mentions(text: str, works: list[Work], names: list[tuple[int, int]]) -> list[tuple[Work, Mention]]:

@@ -110,3 +110,8 @@ def test_component_writes_times_with_offsets(nlp):
     assert [(t.value, t.relative) for t in doc._.times] == [("1947-02-02", False), ("1990-05-19", True)]
     for time in doc._.times:
         assert text[time.start:time.end] == time.text
+
+
+def test_a_date_that_is_a_book_title_is_flagged():
+    times = find_times("She praised his book April 2, 1919, which the censors banned in 1925.")
+    assert [(t.text, t.in_title) for t in times] == [("April 2, 1919", True), ("1925", False)]

@@ -75,3 +75,11 @@ def test_header_work_gets_its_body_mentions(doc):
 def test_body_work_is_linked_to_its_author(doc):
     named = [w for w in doc._.works if not w.reviewed]
     assert [(w.title, w.authors) for w in named] == [("History of the Northern Canals", ["Jonas Weller"])]
+
+
+def test_his_stands_for_the_subject_of_the_sentence(nlp):
+    text = ("Margaret Hollis wrote little. Daniel Crewe writes best when he turns to Hollis, as his earlier "
+            "book Winter at the Mill showed.")
+    doc = parse_text(nlp, text, date="1981-01-01")
+    named = [w for w in doc._.works if not w.reviewed]
+    assert [(w.title, w.authors) for w in named] == [("Winter at the Mill", ["Daniel Crewe"])]
