@@ -2,13 +2,17 @@
 
 Every quotation, claim and dated event of every Document becomes an ``Attestation``. A
 ``LinkIndex`` clusters them incrementally: each new attestation is hashed into MinHash
-signatures of overlapping word windows, the MinHash LSH index proposes candidates, and
-rapidfuzz confirms them; confirmed pairs are joined with a union-find. Nothing already
-indexed is rehashed or compared again when documents are added, so linking N attestations
-costs about N queries, not N² comparisons.
+signatures of overlapping windows of its content words, the MinHash LSH index (with an
+inverted index of word pairs, for fragments too short for LSH) proposes candidates, and
+rapidfuzz confirms them; confirmed pairs are joined with a union-find. Nothing already indexed
+is rehashed or compared again when documents are added, an exact copy is joined without any
+comparison, and a candidate cluster is confirmed once, so linking N attestations costs about
+N queries, not N² comparisons.
 
-``summarise`` then reads one cluster: its attestations, the earliest one, conflicting
-attributions, conflicting dates and the drift of each wording from the earliest.
+Dated events are linked by the content words either side of the date in its sentence (the
+event phrase); quotations by their words, or, for a variant translation, by the same speaker
+and surroundings. ``summarise`` then reads one cluster: its attestations, the earliest one,
+conflicting attributions, conflicting dates and the drift of each wording from the earliest.
 """
 from __future__ import annotations
 
@@ -93,6 +97,7 @@ VARIANT_MAX_CANDIDATES = 200
 # ("[...]" still folds away, its dots being punctuation).
 GLUED = re.compile(r"[’'`ʼ\[\]]")
 NON_WORD = re.compile(r"[^\w\s]+|_")
+# Where a sentence ends: an event phrase never reaches across one.
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:\s|$)")
 # Function words carry no evidence that two texts quote the same line: left out of the
 # MinHash sets (but kept for the rapidfuzz confirmation, which reads word order).
@@ -104,6 +109,7 @@ STOPWORDS = frozenset(
     any each every some such only own same too very can could will would shall should may
     might must one also just more most other out up down off again once""".split()
 )
+# A month beside a date is part of the date, not of the event it dates.
 MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
