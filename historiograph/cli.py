@@ -45,6 +45,17 @@ def validate_date(ctx, param, value: Optional[str]) -> Optional[str]:
         raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
 
 
+# What a bare `--dask` stands for: start a LocalCluster for the run.
+LOCAL_CLUSTER = "local"
+
+
+def validate_scheduler(ctx, param, value: Optional[str]) -> Optional[str]:
+    """A bare `--dask` before PATHS would swallow the first path as an address: say so."""
+    if value is None or value == LOCAL_CLUSTER or "://" in value or ":" in value:
+        return value
+    raise click.BadParameter(f"{value!r} is not a scheduler address (tcp://host:port); put a bare --dask after the paths")
+
+
 @click.group()
 @click.version_option(__version__, prog_name="historiograph")
 def cli() -> None:
@@ -60,7 +71,9 @@ def cli() -> None:
 @click.option("--date", callback=validate_date, help="Publication date (YYYY-MM-DD) for every document.")
 @click.option("--merge-threshold", type=click.FloatRange(0.05, 1.0), default=Settings.merge_threshold,
               show_default=True, help="Share of a copy's shingles another must contain to be the same article.")
-def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold) -> None:
+@click.option("--dask", "dask_address", is_flag=False, flag_value=LOCAL_CLUSTER, callback=validate_scheduler,
+              metavar="[ADDRESS]", help="Run on Dask: a local cluster, or the scheduler at ADDRESS (tcp://host:8786).")
+def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold, dask_address) -> None:
     """Read PATHS (files or directories), merge copies, extract, store and write JSONL."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +85,14 @@ def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold) -> N
     with jsonl_path.open("w", encoding="utf-8") as jsonl, progress_bar() as bar:
         task = bar.add_task("extracting", total=None)
         try:
-            report = run(paths, store, jsonl, settings, lambda stage, done, total: bar.update(task, completed=done, total=total))
+            update = lambda stage, done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+            if dask_address:
+                from .distributed import run_distributed
+
+                address = None if dask_address == LOCAL_CLUSTER else dask_address
+                report = run_distributed(paths, store, jsonl, settings, address, update)
+            else:
+                report = run(paths, store, jsonl, settings, update)
         except ModelNotFound as error:
             fail(str(error))
     for error in report.errors:

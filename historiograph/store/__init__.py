@@ -29,6 +29,8 @@ BASELINE = "0001"
 # Any fixed number: every historiograph process takes the same PostgreSQL advisory lock
 # before migrating, so two runs starting at once never both create the tables.
 MIGRATION_LOCK = 0x68697374
+# Seconds a SQLite writer waits for another's transaction (Dask workers share one file).
+SQLITE_BUSY_SECONDS = 60
 # Dialects with INSERT ... ON CONFLICT DO NOTHING, the upsert that is safe under concurrency.
 UPSERT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -42,7 +44,7 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
+        self.engine: Engine = create_engine(url, future=True, **engine_options(url))
         migrate(self.engine)
 
     def close(self) -> None:
@@ -103,6 +105,10 @@ class Store:
                 for row in connection.execute(query).mappings():
                     found[row["document_id"]][key].append(shape(row))
         return [document_from_dict(found[i]) for i in ids if i in found]
+
+
+def engine_options(url: str) -> dict:
+    return {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}} if url.startswith("sqlite") else {}
 
 
 def migrate(engine: Engine) -> None:

@@ -1,0 +1,121 @@
+"""`run --dask`: the same database as the single-process run, and no document lost when a
+worker dies mid-run. One small cluster (two worker processes) serves the whole module."""
+import io
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+from historiograph.cli import cli
+from historiograph.distributed import run_distributed
+from historiograph.pipeline import Settings, run
+from historiograph.store import Store
+
+from .corpus import OTHER_ESSAY, cut_copy_with_header, whole_copy_with_residue
+
+# Small essays written for these tests, each its own document.
+MORE_ESSAYS = {
+    f"essay-{n}.txt": f"{title}\n\n“{quote},” {speaker} wrote in {year}, and {historian}'s new history takes the "
+    f"remark as its starting point.\n\n{historian} argues that the {topic} changed more between {year} and "
+    f"{year + 20} than in the century before, though the evidence for the earlier decades is thin.\n"
+    for n, (title, quote, speaker, year, historian, topic) in enumerate([
+        ("The Paper Mills of Essendre", "We made paper for half the kingdom", "Joris Lemaire", 1788, "Anneke Dahl",
+         "paper trade"),
+        ("Bells Over Tarrow", "No parish rang its bells on time", "Father Quill", 1812, "Rosalind Ebbe", "clock trade"),
+        ("The Glassblowers' Strike", "The furnace never sleeps, and neither do we", "Tomas Brandvold", 1871,
+         "Mirela Oancea", "glass industry"),
+        ("Salt Fish and Sail", "A good cod is worth a bad harvest", "Ingrid Holt", 1840, "Daniel Ferrer",
+         "fishing fleet"),
+    ])
+}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+        yield local
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    files = {"cut.txt": cut_copy_with_header(), "whole.txt": whole_copy_with_residue(), "other.txt": OTHER_ESSAY,
+             **MORE_ESSAYS}
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def stored(url):
+    store = Store(url)
+    documents = {d.id: d.to_dict() for d in store.documents()}
+    counts = store.counts()
+    store.close()
+    return documents, counts
+
+
+def single_process(corpus, tmp_path):
+    url = f"sqlite:///{tmp_path / 'single.db'}"
+    run([corpus], Store(url), io.StringIO(), Settings())
+    return stored(url)
+
+
+def test_dask_run_stores_what_the_single_process_run_stores(cluster, corpus, tmp_path):
+    url = f"sqlite:///{tmp_path / 'dask.db'}"
+    jsonl = io.StringIO()
+    report = run_distributed([corpus], Store(url), jsonl, Settings(), cluster.scheduler_address, partition_files=2)
+    documents, counts = stored(url)
+    expected, expected_counts = single_process(corpus, tmp_path)
+    assert documents == expected
+    assert counts == expected_counts
+    assert report.documents == len(expected) == 6 and report.copies_merged == 2
+    assert {json.loads(line)["id"] for line in jsonl.getvalue().splitlines()} == set(expected)
+    for document in documents.values():  # the extractors ran on the workers
+        assert document["entities"]
+
+
+def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(out), "--dask", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 6
+
+
+def test_bare_dask_before_paths_is_a_clear_error(corpus):
+    result = CliRunner().invoke(cli, ["run", "--dask", str(corpus)])
+    assert result.exit_code == 2 and "not a scheduler address" in result.output
+
+
+def kill_a_worker_while_it_extracts(client: Client, killed: list) -> None:
+    """SIGKILL the first worker process seen running a build_bucket task."""
+    pids = client.run(os.getpid)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not killed:
+        for worker, keys in client.processing().items():
+            if any("build_bucket" in str(key) for key in keys):
+                os.kill(pids[worker], signal.SIGKILL)
+                killed.append(worker)
+                return
+        time.sleep(0.05)
+
+
+def test_a_worker_killed_mid_run_loses_no_documents(cluster, corpus, tmp_path):
+    url = f"sqlite:///{tmp_path / 'dask.db'}"
+    killed: list = []
+    with Client(cluster.scheduler_address) as client:
+        killer = threading.Thread(target=kill_a_worker_while_it_extracts, args=(client, killed))
+        killer.start()
+        jsonl = io.StringIO()
+        run_distributed([corpus], Store(url), jsonl, Settings(), cluster.scheduler_address, partition_files=2)
+        killer.join()
+    assert killed, "no worker was caught extracting"
+    documents, _ = stored(url)
+    expected, _ = single_process(corpus, tmp_path)
+    assert documents == expected
+    assert sorted(json.loads(line)["id"] for line in jsonl.getvalue().splitlines()) == sorted(expected)
