@@ -14,6 +14,7 @@ Conventions for values that EDTF leaves open (the gold follows them):
     no anchor at all -> unspecified digits (XXXX-10 for "last October")
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -589,11 +590,16 @@ def find_candidates(text: str) -> list[Candidate]:
                 continue
             found.append(Candidate(start, end, rule, match))
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
+    starts: list[int] = []  # the taken spans, kept sorted and disjoint: a neighbour check is enough
     taken: list[Candidate] = []
     for candidate in found:
-        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
-            taken.append(candidate)
-    return sorted(taken, key=lambda c: c.start)
+        index = bisect.bisect_left(starts, candidate.start)
+        clear_before = index == 0 or taken[index - 1].end <= candidate.start
+        clear_after = index == len(taken) or candidate.end <= taken[index].start
+        if clear_before and clear_after:
+            starts.insert(index, candidate.start)
+            taken.insert(index, candidate)
+    return taken
 
 
 def _parses(value: str) -> bool:

@@ -277,8 +277,8 @@ def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> li
 
 def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[Work],
            subjects: set[int]) -> Optional[str]:
-    """Whose work: the named owner, or for "his"/"her" the subject of the sentence (when a
-    person), else the last person named before it."""
+    """Whose work: the named owner, or for "his"/"her" the first person who is a subject in the
+    sentence (its topic), else the last person named before it."""
     groups = match.groupdict()
     if groups.get("owner"):
         return full_name(groups["owner"], people, works)
@@ -288,7 +288,7 @@ def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[W
     sentence = doc.char_span(match.start(), match.end(), alignment_mode="expand")
     sentence_start = sentence.sent.start_char if sentence is not None and doc.has_annotation("SENT_START") else match.start()
     in_sentence = [p for p in before if p.start >= sentence_start and p.start in subjects]
-    chosen = in_sentence[-1] if in_sentence else (before[-1] if before else None)
+    chosen = in_sentence[0] if in_sentence else (before[-1] if before else None)
     return full_name(chosen.name, people, works) if chosen else None
 
 
