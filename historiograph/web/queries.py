@@ -194,13 +194,15 @@ def _about(items, name: str, speaker_column, names: list[str]):
     """Quotations or claims by others that mention the person inside their span."""
     entities, mentions = schema.entities, schema.mentions
     columns = _quote_columns() if items is quotes else _claim_columns()
-    return (
-        select(*columns).distinct()
-        .join(documents, documents.c.id == items.c.document_id)
-        .join(mentions, and_(mentions.c.document_id == items.c.document_id,
-                             mentions.c.start >= items.c.start, mentions.c.end <= items.c.end))
+    mentioned = (
+        select(mentions.c.entity_id)
         .join(entities, and_(entities.c.document_id == mentions.c.document_id, entities.c.id == mentions.c.entity_id))
-        .where(entities.c.name == name, or_(speaker_column.is_(None), speaker_column.not_in(names)))
+        .where(mentions.c.document_id == items.c.document_id, mentions.c.start >= items.c.start,
+               mentions.c.end <= items.c.end, entities.c.name == name)
+    )
+    return (
+        select(*columns).join(documents, documents.c.id == items.c.document_id)
+        .where(mentioned.exists(), or_(speaker_column.is_(None), speaker_column.not_in(names)))
     )
 
 

@@ -1,5 +1,7 @@
 """A real database for the web tests: the texts under texts/ through the pipeline, two
-hand-annotated documents carrying hostile markup, linked; and the real server on a free port."""
+hand-annotated documents carrying hostile markup, linked; and the real server on a free port.
+Every test runs on SQLite and on a throwaway PostgreSQL cluster (skipped where PostgreSQL is
+not installed)."""
 import socket
 import threading
 import time
@@ -7,12 +9,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import create_engine, text
 
 from historiograph.pipeline import Report, Settings, extract, prepare_documents
 from historiograph.store import Store, sqlite_url
 from historiograph.store.links import link_new_documents
 from historiograph.web.app import create_app
 
+from ..store.conftest import postgres_server  # noqa: F401  (the throwaway cluster fixture)
 from .hostile import earlier_attestation, hostile_document
 
 TEXTS = Path(__file__).parent / "texts"
@@ -30,9 +34,16 @@ def build_corpus(store: Store, nlp) -> None:
     link_new_documents(store.engine, store.documents())
 
 
-@pytest.fixture(scope="session")
-def store_url(tmp_path_factory) -> str:
-    return sqlite_url(tmp_path_factory.mktemp("web") / "historiograph.db")
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def store_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path_factory.mktemp("web") / "historiograph.db")
+    server = request.getfixturevalue("postgres_server")
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text('CREATE DATABASE "web"'))
+    admin.dispose()
+    return f"{server}/web"
 
 
 @pytest.fixture(scope="session")
