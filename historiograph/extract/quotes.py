@@ -111,6 +111,9 @@ class RawQuote:
     nested: bool = False
 
 
+USER_DATA_SENTENCES = "historiograph.sentence_index"
+
+
 # --- finding the marks ---------------------------------------------------------------------------
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -272,14 +275,15 @@ class Speaker:
 class QuoteContext:
     """One quote's place in the parse: its tokens, the tokens of its sentences outside any quote."""
 
-    def __init__(self, doc: Doc, raw: RawQuote, inside: list[bool]) -> None:
+    def __init__(self, doc: Doc, raw: RawQuote, inside: list[bool], text: str) -> None:
         self.doc = doc
+        self.text = text  # doc.text, built once: spaCy joins the tokens anew on every access
         self.raw = raw
         self.span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
         first, last = self.span[0], self.span[-1]
-        self.sentences = _sentences_between(doc, first.sent.start, last.sent.end)
+        self.sentences = _sentences_between(doc, sentence_of(doc, first.i).start, sentence_of(doc, last.i).end)
         # the parser sometimes runs a sentence over a paragraph break: cues stay in the paragraph
-        start, end = paragraph_bounds(doc.text, raw.start, raw.end)
+        start, end = paragraph_bounds(text, raw.start, raw.end)
         self.outside = [t for s in self.sentences for t in s if not inside[t.i] and start <= t.idx < end]
         self.inside = inside
 
@@ -296,10 +300,24 @@ class QuoteContext:
         return self.span.root
 
 
+def sentence_of(doc: Doc, i: int) -> Span:
+    """The sentence of token ``i``; ``Token.sent`` walks all sentences on every call, this
+    indexes them once per Doc (cached in ``doc.user_data``)."""
+    cached = doc.user_data.get(USER_DATA_SENTENCES)
+    if cached is None:
+        sentences = list(doc.sents)
+        index = [0] * len(doc)
+        for number, sentence in enumerate(sentences):
+            index[sentence.start:sentence.end] = [number] * len(sentence)
+        cached = doc.user_data[USER_DATA_SENTENCES] = (sentences, index)
+    sentences, index = cached
+    return sentences[index[i]]
+
+
 def _sentences_between(doc: Doc, start: int, end: int) -> list[Span]:
     sentences, i = [], start
     while i < end:
-        sentence = doc[i].sent
+        sentence = sentence_of(doc, i)
         sentences.append(sentence)
         i = sentence.end
     return sentences
@@ -361,10 +379,10 @@ def _document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
 
 def _document_it(doc: Doc, pronoun: Token) -> Optional[Token]:
     """"The report was blunt. It described ...": "it" as the previous sentence's document subject."""
-    sentence = pronoun.sent
+    sentence = sentence_of(doc, pronoun.i)
     if sentence.start == 0:
         return None
-    previous = doc[sentence.start - 1].sent
+    previous = sentence_of(doc, sentence.start - 1)
     return next((t for t in previous if t.dep_ in SUBJECT_DEPS and t.lemma_ in DOCUMENT_NOUNS), None)
 
 
@@ -601,7 +619,7 @@ def block_speaker(doc: Doc, raw: RawQuote) -> Optional[Speaker]:
     token = intro[-1]
     while token.i > 0 and (token.is_space or token.is_punct):
         token = doc[token.i - 1]
-    sentence = token.sent
+    sentence = sentence_of(doc, token.i)
     for noun in sentence:
         if noun.lemma_ in DOCUMENT_NOUNS or noun.lemma_ in ("quotation", "passage", "extract"):
             author = _document_author(doc, noun)
@@ -635,10 +653,11 @@ def looks_like_title(context: QuoteContext) -> bool:
     words = [t.text for t in context.words]
     if not is_title_case(words) or len(words) > 12:
         return False
-    quoted = context.doc.text[context.raw.start:context.raw.end].strip(" ,.;:")
+    quoted = context.text[context.raw.start:context.raw.end].strip(" ,.;:")
     if any(work.title.strip().lower() == quoted.lower() for work in annotations(context.doc, "works")):
         return True
-    before = context.doc[max(context.span.start - 7, context.span.sent.start):context.span.start]
+    sentence_start = sentence_of(context.doc, context.span.start).start
+    before = context.doc[max(context.span.start - 7, sentence_start):context.span.start]
     return any(t.lower_ in TITLE_CONTEXT for t in before)
 
 
@@ -673,7 +692,7 @@ def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteCon
     if previous is None or previous[0].kind != "quotation" or previous[0].speaker is None:
         return None
     quote, earlier = previous
-    gap = context.doc.text[quote.end:context.raw.start]
+    gap = context.text[quote.end:context.raw.start]
     same_sentence = earlier.sentences[-1].start == context.sentences[0].start
     next_sentence = context.sentences[0].start <= earlier.sentences[-1].end + 1
     if PARAGRAPH_BREAK.search(gap) and not context.raw.start - quote.end < 4:
@@ -697,19 +716,20 @@ def _only_the_speaker(doc: Doc, gap: str, quote: Quote) -> bool:
 # --- the component -------------------------------------------------------------------------------
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    raws = find_quotes(doc.text)
+    text = doc.text
+    raws = find_quotes(text)
     inside = _inside_marks(doc, raws)
     quotes: list[Quote] = []
     previous: Optional[tuple[Quote, QuoteContext]] = None
     for raw in raws:
-        context = QuoteContext(doc, raw, inside)
+        context = QuoteContext(doc, raw, inside, text)
         if context.span is None or not len(context.span):
             continue
         kind, speaker = classify(context, previous)
         entity = speaker.entity if speaker else None
         quote = Quote(
             id=f"q{len(quotes) + 1}",
-            text=doc.text[raw.start:raw.end],
+            text=text[raw.start:raw.end],
             start=raw.start,
             end=raw.end,
             kind=kind,
@@ -730,6 +750,7 @@ class QuoteExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.quotes = extract_quotes(doc)
+        doc.user_data.pop(USER_DATA_SENTENCES, None)
         return doc
 
 
