@@ -18,6 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from edtf import parse_edtf
@@ -602,6 +603,7 @@ def find_candidates(text: str) -> list[Candidate]:
     return taken
 
 
+@lru_cache(maxsize=4096)  # edtf's parser is slow (pyparsing) and values repeat
 def _parses(value: str) -> bool:
     try:
         parse_edtf(value)
