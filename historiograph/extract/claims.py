@@ -32,7 +32,8 @@ REPORTING_VERBS = frozenset(
     "allege conclude hypothesize imply infer propose reckon speculate surmise posit aver declare "
     "affirm admit acknowledge assume doubt fear feel hope imagine judge observe note remark "
     "report state stress emphasize explain hint charge complain protest reply retort counter "
-    "agree accept recognize realize discern show demonstrate prove establish point".split()
+    "agree accept recognize realize discern show demonstrate prove establish point suppose presume "
+    "recall predict warn estimate guess reason tell repeat".split()
 )
 # Verbs whose object is cast as something: "regards X as mistaken", "sees the war as a crusade".
 CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe sum characterize".split())
@@ -48,7 +49,7 @@ RECORD_VERBS = frozenset("show demonstrate prove establish suggest indicate reco
 CLAIM_NOUNS = frozenset(
     "contention argument assertion claim view belief thesis idea notion insistence suggestion "
     "conviction assumption theory allegation charge premise conclusion refrain opinion "
-    "position hypothesis proposition".split()
+    "position hypothesis proposition story tale legend myth rumour rumor impression supposition".split()
 )
 # Subjects that are works: what "her study maintains" is held by the work's author.
 WORK_NOUNS = frozenset(
@@ -86,25 +87,32 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "
 # so "not convincing" rejects and "not wrong" endorses. Words inside the claim span are the
 # holder's, not the writer's, and never count.
 ENDORSING_WORDS = frozenset(
-    "rightly correctly persuasively convincingly justly accurately aptly soundly cogently "
-    "compelling convincing persuasive right correct sound valid agree concur illuminating shrewd "
-    "perceptive insightful well-founded consistent borne truth fair shrewdly admirably "
-    "demonstrably confirm corroborate vindicate balanced".split()
+    "rightly correctly persuasively convincingly justly accurately aptly soundly cogently judiciously "
+    "compelling convincing persuasive cogent right correct sound valid accurate judicious sensible "
+    "reasonable agree concur endorse accept share illuminating shrewd perceptive insightful "
+    "well-founded well-argued well-made consistent borne truth fair shrewdly admirably demonstrably "
+    "confirm corroborate vindicate bear balanced undoubtedly indisputable unanswerable".split()
 )
 REJECTING_WORDS = frozenset(
-    "wrong wrongly mistaken mistakenly false falsely absurd absurdly nonsense baseless groundless "
-    "untenable implausible unconvincing misleading fanciful mystery disappointing dubious "
-    "erroneous fallacy refute rebut disprove contradict unfounded unsupported fiction fantasy "
-    "naive specious preposterous ludicrous silly myth distortion travesty error inconsistent "
-    "exaggerate exaggerated exaggeration incredible unpersuasive flimsy reject dismiss demolish "
-    "unfair insult slander smear caricature".split()
+    "wrong wrongly mistaken mistakenly false falsely untrue absurd absurdly nonsense rubbish "
+    "baseless groundless untenable implausible improbable unlikely doubtful questionable "
+    "unconvincing unpersuasive misleading misguided misread misreading misunderstand fanciful "
+    "far-fetched mystery disappointing dubious erroneous fallacy fallacious refute rebut disprove "
+    "belie contradict undermine unfounded unsupported unsubstantiated fiction fantasy legend fable "
+    "naive simplistic oversimplify oversimplification specious preposterous ludicrous ridiculous "
+    "silly myth distortion distort travesty error inconsistent exaggerate exaggerated exaggeration "
+    "overstate overstated overstatement incredible flimsy reject dismiss demolish doubt unfair "
+    "unjust tendentious careless sloppy insult slander smear caricature".split()
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|surely right|no doubt right|is right to|are right to|"
     r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
     r"beyond dispute|well documented|bears? (?:this|him|her|them|it) out|"
-    r"makes (?:the|this|that|a good) point well|makes a good point|"
+    r"makes (?:the|this|that|a good) point well|makes a good point|(?:well|convincingly) (?:made|argued)|"
+    r"(?:nearer|closer) (?:to )?the truth|beyond (?:dispute|doubt|question)|prove[sd]? (?:him|her|them) right|"
+    r"the most (?:likely|plausible|convincing)|I (?:share|accept) (?:his|her|their|this)|"
+    r"(?:supports?|confirms?|vindicates?|corroborates?) (?:him|her|them|this|it)\b|"
     r"evidence (?:[\w']+ ){0,4}(?:is|are) (?:strong|overwhelming|compelling|conclusive))\b",
     re.IGNORECASE,
 )
@@ -113,12 +121,18 @@ REJECTING_PHRASES = re.compile(
     r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"does not survive|is simply wrong|little to do with|a jot of evidence|nothing of the kind|"
-    r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground)\b",
+    r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground|"
+    r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
+    r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
+    r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful))\b",
     re.IGNORECASE,
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
 # an explicit endorsement in the claim's own sentence outweighs).
 CONTRAST_OPENERS = frozenset("but yet however nevertheless nonetheless actually".split())
+CONTRAST_OPENING_PHRASES = re.compile(
+    r"(?:in (?:fact|reality|truth)|on the contrary|the truth is|as it happens)\b", re.IGNORECASE
+)
 # "X may have a point, but ...": a contrast inside the claim's sentence or the next one weighs
 # like a contrast opening the next sentence.
 CONTRAST_CONJUNCTIONS = frozenset({"but", "yet"})
@@ -143,7 +157,8 @@ EVIDENCE_CUES = re.compile(
     r"ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|papers|correspondence|"
     r"reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? (?:shows?|showed|proves?|proved|"
     r"demonstrates?|demonstrated|reveals?|revealed|records?|lists?|suggests?|confirms?|contradicts?|"
-    r"describes?|supports?|bears? \w+ out|leaves? no doubt|make \w+ \w+ plain|tells? another story|"
+    r"describes?|supports?|bears? \w+ out|leaves? no (?:room for )?doubt|make \w+ \w+ plain|"
+    r"found|finds|tells? another story|"
     r"says? otherwise)\b"
     # "as her first book demonstrated", "as the clerk admitted", "as their minutes make clear"
     r"|\bas (?:[\w']+ ){1,5}(?:admitted|conceded|showed|shows|demonstrated|proved|makes? clear|"
@@ -154,8 +169,9 @@ EVIDENCE_CUES = re.compile(
 )
 # The writer says the holder gives no evidence at all.
 HOLDER_CITES_NONE = re.compile(
-    r"(\b(?:offers?|offered|gives?|gave|cites?|cited|provides?|provided|produces?|produced) no "
-    r"(?:source|sources|evidence|reference|references|documentation|proof|support)\b|\bwithout "
+    r"(\b(?:offers?|offered|gives?|gave|cites?|cited|provides?|provided|produces?|produced|quotes?|"
+    r"quoted|names?|named) no (?:single |other )?(?:source|sources|evidence|reference|references|"
+    r"documentation|proof|support|documents?|charters?|records?|authority)\b|\bwithout "
     r"(?:a shred of|any|a scrap of|a jot of) (?:evidence|proof|documentation|source|support)\b|"
     r"\bcites? none\b|\bno (?:evidence|source|documentation|proof) (?:is|was) (?:offered|given|"
     r"cited|produced)|\bunsupported by (?:any )?(?:evidence|sources?|documents)\b|"
@@ -168,6 +184,8 @@ NO_EVIDENCE_CUES = re.compile(
     r"\b(?:there is no (?:evidence|proof|basis)|a jot of evidence|not a shred of evidence)\b",
     re.IGNORECASE,
 )
+# After a verdict, these introduce the writer's reason: "This is hard to believe, since ...".
+REASON_MARKERS = frozenset({"since", "because", "for"})
 # How many sentences after a claim's own may still judge it.
 FOLLOWING_SENTENCES = 2
 # Fewer words than this are a pro-form ("She is right to do so"), not a proposition.
@@ -809,10 +827,19 @@ def judges_other_claim(token: Token, candidate: Candidate) -> bool:
 
 
 def contrasts(sentence: Span) -> bool:
-    """The sentence opens with "But"/"However" or turns on a "but"/"yet"."""
+    """The sentence opens with "But"/"However"/"In fact" or turns on a "but"/"yet"."""
     first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
-    opens = first is not None and first.lower_ in CONTRAST_OPENERS
-    return opens or any(t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" for t in sentence)
+    opens = first is not None and (
+        first.lower_ in CONTRAST_OPENERS or CONTRAST_OPENING_PHRASES.match(sentence.text.lstrip())
+    )
+    # "X may have a point, but ..." turns against X; "an attractive idea, but unproven" only hedges
+    return opens or any(
+        t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" and not hedged_after(t) for t in sentence
+    )
+
+
+def hedged_after(token: Token) -> bool:
+    return any(t.lower_ in HEDGES for t in token.doc[token.i + 1 : token.sent.end])
 
 
 def contrast_after(sentence: Span, candidate: Candidate) -> bool:
@@ -861,7 +888,8 @@ def evidence_span(doc: Doc, start: int, end: int) -> dict:
 
 
 def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
-    """ "This is simply not true: the reports show ...": what follows a verdict's colon."""
+    """ "This is simply not true: the reports show ...", "This is hard to believe, since ...":
+    what follows a verdict's colon or its "since"."""
     judged_by_phrase = [
         sentence.start_char + m.end()
         for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
@@ -872,8 +900,10 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
         if inside(token.idx, candidate):
             continue
         judged = judged or word_polarity(token) != 0 or any(end <= token.idx for end in judged_by_phrase)
-        if judged and token.text in (":", ";") and token.i + 1 < sentence.end:
-            return token.nbor().idx
+        if judged and token.i + 1 < sentence.end and (
+            token.text in (":", ";") or token.lower_ in REASON_MARKERS and token.dep_ in ("mark", "cc", "prep")
+        ):
+            return token.nbor().idx if token.text in (":", ";") else token.idx
     return None
 
 
