@@ -31,8 +31,10 @@ from typing import Callable, Iterable, Optional
 
 from ..model import Work
 
-# Articles skipped when a title word goes into a key ("The Long Retreat" -> "long")
-ARTICLES = {"a", "an", "the", "le", "la", "les", "der", "die", "das", "el", "il"}
+# Words skipped when a title word goes into a key ("The Long Retreat" -> "long", "On Exile" ->
+# "exile"): articles and prepositions would make many keys alike
+KEY_SKIP_WORDS = {"a", "an", "the", "le", "la", "les", "der", "die", "das", "el", "il",
+                  "on", "of", "in", "to", "for", "from", "at", "by", "with", "and", "about"}
 # Lower-case name particles that belong to the family name ("Ellen de Kadt" -> "de Kadt")
 PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "ten", "ter", "y"}
 NAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
@@ -54,7 +56,7 @@ def base_key(work: Work) -> str:
     people = work.authors or work.editors or work.translators
     who = _ascii_word(_surname(people[0])) if people else "anon"
     words = [_ascii_word(w) for w in re.split(r"[\s:,.;!?-]+", work.title)]
-    what = next((w for w in words if w and w not in ARTICLES), "untitled")
+    what = next((w for w in words if w and w not in KEY_SKIP_WORDS), "untitled")
     return f"{who or 'anon'}{work.year or ''}{what}"
 
 

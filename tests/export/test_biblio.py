@@ -102,3 +102,8 @@ def test_formats_and_empty_input():
     assert set(FORMATS) == {"bibtex", "csl-json", "ris"}
     assert write_bibtex([]) == "" and write_ris([]) == ""
     assert json.loads(write_csl_json([])) == []
+
+
+def test_keys_skip_leading_prepositions():
+    works = [Work(title="On Exile", authors=["Ann Roe"]), Work(title="On Memory", authors=["Ann Roe"])]
+    assert work_keys(works) == ["roeexile", "roememory"]
