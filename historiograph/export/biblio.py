@@ -2,7 +2,7 @@
 
 Each writer takes any iterable of ``model.Work`` and returns the file's text. A work's key is
 made of its first author's (or editor's) surname, its year and the first word of its title that
-is not an article ("petrova1979long"); only the works themselves decide it, so the same work
+is not an article or preposition ("petrova1979long"); only the works themselves decide it, so the same work
 gets the same key in every export. Works sharing a key get a, b, c... in the order given.
 
 Where the fields go:
