@@ -10,7 +10,7 @@ import json
 import re
 from typing import Optional
 
-from sqlalchemy import and_, asc, column, desc, func, inspect, or_, select, table
+from sqlalchemy import and_, asc, column, desc, func, inspect, or_, select, table, tuple_
 from sqlalchemy.engine import Engine
 
 from ..store import schema
@@ -194,15 +194,19 @@ def _about(items, name: str, speaker_column, names: list[str]):
     """Quotations or claims by others that mention the person inside their span."""
     entities, mentions = schema.entities, schema.mentions
     columns = _quote_columns() if items is quotes else _claim_columns()
-    mentioned = (
-        select(mentions.c.entity_id)
+    # Keys first, from the person's mentions (indexed by name), then the rows: the database
+    # starts from the few mentions instead of testing every quotation in the corpus.
+    mentioning = (
+        select(items.c.document_id, items.c.id).distinct()
+        .join(mentions, and_(mentions.c.document_id == items.c.document_id, mentions.c.start >= items.c.start,
+                             mentions.c.end <= items.c.end))
         .join(entities, and_(entities.c.document_id == mentions.c.document_id, entities.c.id == mentions.c.entity_id))
-        .where(mentions.c.document_id == items.c.document_id, mentions.c.start >= items.c.start,
-               mentions.c.end <= items.c.end, entities.c.name == name)
+        .where(entities.c.name == name)
     )
     return (
         select(*columns).join(documents, documents.c.id == items.c.document_id)
-        .where(mentioned.exists(), or_(speaker_column.is_(None), speaker_column.not_in(names)))
+        .where(tuple_(items.c.document_id, items.c.id).in_(mentioning),
+               or_(speaker_column.is_(None), speaker_column.not_in(names)))
     )
 
 
