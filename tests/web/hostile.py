@@ -40,11 +40,12 @@ def hostile_document() -> Document:
 
 def earlier_attestation() -> Document:
     """An earlier document quoting the hostile quotation's words under another name, so that
-    linking makes a cluster with an attribution conflict."""
+    linking makes a cluster with an attribution conflict; its one claim is about that name."""
     quoted = hostile_document().quotes[0].text
     speaker = "Hedda Vorn"
-    text = f"As {speaker} wrote long before, {quoted}; the phrase travelled far."
-    start = text.index(quoted)
+    claim = f"{NAME} repeated it"
+    text = f"As {speaker} wrote long before, {quoted}; the phrase travelled far. {claim}."
+    start, claim_start = text.index(quoted), text.index(claim)
     return Document(
         id="earlier00000001",
         text=text,
@@ -52,6 +53,9 @@ def earlier_attestation() -> Document:
         date="1961-02-01",
         sources=[{"path": "copies/earlier.txt", "sha256": "1" * 64}],
         provenance=[Provenance(0, len(text), "copies/earlier.txt", 0, len(text))],
-        entities=[Entity("e1", "PERSON", speaker, mentions=[Mention(3, 3 + len(speaker), speaker)])],
+        entities=[Entity("e1", "PERSON", speaker, mentions=[Mention(3, 3 + len(speaker), speaker)]),
+                  Entity("e2", "PERSON", NAME, mentions=[Mention(claim_start, claim_start + len(NAME), NAME)])],
         quotes=[Quote("q1", quoted, start, start + len(quoted), "quotation", speaker="e1", speaker_name=speaker)],
+        claims=[Claim("c1", claim, claim_start, claim_start + len(claim), holder="e1", holder_name=speaker,
+                      stance="agrees", evidence={"none_cited": True})],
     )

@@ -120,17 +120,12 @@ def test_person_page_lists_quotations_claims_and_works(client, store):
         assert get_page(client, render.person_url(speaker))
 
 
-def test_claims_and_quotations_about_a_person_come_from_mentions(store):
-    engine = store.engine
-    with engine.connect() as connection:
-        mentioned = connection.execute(
-            select(schema.entities.c.name).join(schema.mentions, schema.mentions.c.entity_id == schema.entities.c.id)
-            .where(schema.entities.c.type == "PERSON")
-        ).scalars().all()
-    for name in set(mentioned):
-        found = queries.person(engine, name)
-        for row in found["claims_about"]["items"]:
-            assert row["holder_name"] not in [name, *found["aliases"]]
+def test_claims_about_a_person_are_others_claims_that_mention_them(store):
+    found = queries.person(store.engine, NAME)
+    about = [(row["document_id"], row["id"], row["holder_name"]) for row in found["claims_about"]["items"]]
+    assert about == [("earlier00000001", "c1", "Hedda Vorn")]
+    assert [row["id"] for row in found["claims"]["items"]] == ["c1"]  # their own claim, not "about"
+    assert found["documents"] == 2
 
 
 def test_an_unknown_person_is_a_404_page(client):
