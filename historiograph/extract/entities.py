@@ -437,7 +437,9 @@ def _antecedent(
             continue
         if distance == 0 and _bound_elsewhere(pronoun, token):
             continue
-        is_subject = token.dep_ in SUBJECT_DEPS or (token.dep_ == "poss" and token.head.dep_ in SUBJECT_DEPS)
+        # "Her mother, Susannah, ..." and "Her ..." stand for the subject too
+        is_subject = token.dep_ in SUBJECT_DEPS or (
+            token.dep_ in ("poss", "appos") and token.head.dep_ in SUBJECT_DEPS)
         candidates.append(((distance, cluster.gender is None, not is_subject, -token.i), cluster))
     return min(candidates, key=lambda item: item[0])[1] if candidates else None
 

@@ -344,10 +344,10 @@ def _entity_of(doc: Doc, token: Token) -> tuple[Optional[Entity], bool]:
     entity = entity_at(doc, token.idx)
     if entity is not None:
         return entity, token.pos_ == "PRON"
-    # "his wife, Martha Hale": the appositive names her, not the possessive
+    # "their chairman, Dr. Obi": the appositive names him; "his brother" is not "he"
     children = sorted(token.children, key=lambda c: c.dep_ != "appos")
     for child in children:
-        if child.dep_ in ("appos", "compound", "poss") or (child.dep_ == "prep" and child.lower_ == "by"):
+        if child.dep_ in ("appos", "compound") or (child.dep_ == "prep" and child.lower_ == "by"):
             found = entity_at(doc, child.idx)
             if found is None and child.dep_ == "prep":
                 found = next((entity_at(doc, t.idx) for t in child.children if entity_at(doc, t.idx)), None)
@@ -584,11 +584,28 @@ def view_cue(context: QuoteContext) -> Optional[Speaker]:
     return None
 
 
+def previous_subject_cue(context: QuoteContext) -> Optional[Speaker]:
+    """A quote standing as its own sentence after a sentence about a person ("Amos was defiant.
+    'The machine ...'"): that person, marked weak in the reason."""
+    doc, first = context.doc, context.sentences[0]
+    if first.start == 0 or any(not context.inside[t.i] for t in first if not t.is_space and not t.is_punct):
+        return None
+    previous = sentence_of(doc, first.start - 1)
+    if PARAGRAPH_BREAK.search(context.text[previous.end_char:first.start_char]):
+        return None
+    for token in previous:
+        if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
+            entity, via_pronoun = _entity_of(doc, token)
+            if entity is not None and entity.type == "PERSON":
+                return Speaker(entity, _with_pronoun("previous sentence subject (weak)", via_pronoun), tight=False)
+    return None
+
+
 def sentence_subject_cue(context: QuoteContext) -> Optional[Speaker]:
     """Last resort for a long quote: the person the sentence is about ("X sent greetings '...'").
-    Marked weak in the reason: a guess, not a cue."""
+    Marked weak in the reason: a guess, not a cue. Not for "X was '...'": that describes X."""
     for token in context.outside:
-        if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
+        if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.head.lemma_ != "be":
             entity, via_pronoun = _entity_of(context.doc, token)
             if entity is not None and entity.type == "PERSON":
                 return Speaker(entity, _with_pronoun("sentence subject (weak)", via_pronoun), tight=False)
@@ -682,7 +699,7 @@ def classify(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext
     if short and (speaker is None or not speaker.tight or speaker.entity is None and "unnamed" not in speaker.reason):
         return "scare", Speaker(None, "a term in the writer's own quotes")
     if speaker is None:
-        speaker = continuation(context, previous) or sentence_subject_cue(context)
+        speaker = continuation(context, previous) or previous_subject_cue(context) or sentence_subject_cue(context)
     return "quotation", speaker or Speaker(None, "no cue")
 
 
