@@ -82,6 +82,7 @@ QUESTION_WORDS = frozenset("what whether why how who whom which when where if".s
 # Pronouns the writer uses for himself; their claims are kept only when the writer cites evidence.
 WRITER_PRONOUNS = frozenset({"i", "we"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "them", "their"})
+PRONOUN_GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 # Single words of endorsement and rejection (lemmas, lower case). Negation in the parse flips them,
 # so "not convincing" rejects and "not wrong" endorses. Words inside the claim span are the
@@ -102,7 +103,7 @@ REJECTING_WORDS = frozenset(
     "naive simplistic oversimplify oversimplification specious preposterous ludicrous ridiculous "
     "silly myth distortion distort travesty error inconsistent exaggerate exaggerated exaggeration "
     "overstate overstated overstatement incredible flimsy reject dismiss demolish doubt unfair "
-    "unjust tendentious careless sloppy insult slander smear caricature".split()
+    "unjust tendentious careless sloppy insult slander smear caricature dispute challenge".split()
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
@@ -124,7 +125,8 @@ REJECTING_PHRASES = re.compile(
     r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground|"
     r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
-    r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful))\b",
+    r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful)|"
+    r"no (?:good )?reason to (?:believe|think|accept|suppose|credit)|no foundation)\b",
     re.IGNORECASE,
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
@@ -146,6 +148,12 @@ UNDECIDED_PHRASES = re.compile(
 )
 # "this view", "that claim": a judgement pointing back at what was said before.
 ANAPHORIC_DETERMINERS = frozenset({"this", "that", "these", "those", "such"})
+# A phrase with its own negation ("no reason to believe") is not negated again by it.
+NEGATIVE_WORD = re.compile(r"\b(?:no|not|nothing|never|none|without|cannot)\b", re.IGNORECASE)
+# How far up the parse a negation reaches an evaluative word ("cannot find anything to support").
+NEGATION_SCOPE = 3
+# Subjects that deny what their verb asserts: "Few would agree", "Nobody believes it".
+NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "nothing", "few", "neither"})
 # Hedges: the writer declines to judge, so weak signals around them are not a verdict.
 HEDGES = frozenset("perhaps possibly arguably conceivably may might hope unproven uncertain unclear".split())
 
@@ -188,6 +196,8 @@ NO_EVIDENCE_CUES = re.compile(
 REASON_MARKERS = frozenset({"since", "because", "for"})
 # How many sentences after a claim's own may still judge it.
 FOLLOWING_SENTENCES = 2
+# Tensed verbs and modals (Penn tags): what makes a complement a proposition.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Fewer words than this are a pro-form ("She is right to do so"), not a proposition.
 MIN_PROPOSITION_WORDS = 3
 # Evaluative clauses this short are the writer's verdict ("I think he is correct"), not a claim.
@@ -257,6 +267,8 @@ class DocContext:
                 self.sentence_of[i] = number
         self.author = doc._.get("author") if Doc.has_extension("author") else None
 
+        self.recent_holder = None  # the entity holding the last claim found, for "she argues"
+
     def in_quotation(self, offset: int) -> bool:
         return any(q.kind == "quotation" and q.start <= offset < q.end for q in self.quotes)
 
@@ -299,6 +311,8 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
         if candidate and is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
             found.append(candidate)
+            if candidate.holder:
+                context.recent_holder = entity_by_id(doc, candidate.holder)
     return found
 
 
@@ -309,7 +323,9 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
     if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
         return None
     if lemma in REPORTING_VERBS:
-        complement = next((c for c in verb.children if c.dep_ == "ccomp" and not cut_off(c, verb)), None)
+        complement = next(
+            (c for c in verb.children if c.dep_ == "ccomp" and not cut_off(c, verb) and is_finite_clause(c)), None
+        )
         verdict = 1 if lemma in FACTIVE_VERBS else 0
         if complement is not None:
             return Candidate(*complement_span(complement), verb, verdict=verdict)
@@ -318,6 +334,13 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
     if lemma in CASTING_VERBS:
         return casting_claim(verb)
     return None
+
+
+def is_finite_clause(clause: Token) -> bool:
+    """ "that the port declined" or "the port declined", not "(show) him begging": a proposition
+    has a tensed verb or a "that"."""
+    words = [clause, *clause.children]
+    return any(t.tag_ in FINITE_TAGS or t.dep_ == "mark" and t.lower_ == "that" for t in words)
 
 
 def cut_off(complement: Token, verb: Token) -> bool:
@@ -335,7 +358,10 @@ def inserted_report(verb: Token) -> bool:
     reports_a_report = verb.head.lemma_.lower() in REPORTING_VERBS and any(
         c.dep_ == "ccomp" for c in verb.head.children
     )
-    return (verb.dep_ == "parataxis" or as_clause) and not reports_a_report
+    subject = subject_of(verb)
+    # "..., as their annual reports show": evidence for the sentence, not a claim of the records
+    by_record = subject is not None and is_record(subject)
+    return (verb.dep_ == "parataxis" or as_clause) and not reports_a_report and not by_record
 
 
 def casting_claim(verb: Token) -> Optional[Candidate]:
@@ -547,11 +573,7 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
     if token.lemma_.lower() in WORK_NOUNS:
         work_author(doc, context, candidate, token)
         return
-    entity = named_entity(doc, token)
-    if lower in PERSON_PRONOUNS:
-        entity = main_clause_subject(doc, token) or entity
-    if lower in PERSON_PRONOUNS and (entity is None or entity.type != "PERSON"):
-        entity = context.last_person_before(token.idx, window=600)
+    entity = pronoun_referent(doc, context, token) if lower in PERSON_PRONOUNS else named_entity(doc, token)
     start, end = name_span(token)
     if entity is not None:
         candidate.holder, candidate.holder_name = entity.id, entity.name
@@ -563,6 +585,22 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         candidate.holder_name = doc.text[start:end]
 
 
+def pronoun_referent(doc: Doc, context: DocContext, pronoun: Token):
+    """Who "she" is: the main clause's subject, the entities component's answer, or the holder of
+    the claims just before (reviews keep reporting the same author), first whose gender fits."""
+    gender = PRONOUN_GENDERS.get(pronoun.lower_)
+    options = [
+        main_clause_subject(doc, pronoun),
+        named_entity(doc, pronoun),
+        context.recent_holder,
+        context.last_person_before(pronoun.idx, window=600),
+    ]
+    people = [e for e in options if e is not None and e.type == "PERSON"]
+    told = [e for e in people if gender and e.gender == gender]
+    untold = [e for e in people if e.gender is None]
+    return next(iter(told + untold), None)
+
+
 def main_clause_subject(doc: Doc, pronoun: Token):
     """ "Hatch is on weaker ground when he insists ...": "he" is the main clause's subject."""
     verb = pronoun.head
@@ -570,6 +608,10 @@ def main_clause_subject(doc: Doc, pronoun: Token):
         return None
     subject = subject_of(verb.head)
     return named_entity(doc, subject) if subject is not None and subject.pos_ == "PROPN" else None
+
+
+def entity_by_id(doc: Doc, entity_id: str):
+    return next((e for e in annotations(doc, "entities") if e.id == entity_id), None)
 
 
 def named_entity(doc: Doc, token: Token):
@@ -764,8 +806,11 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
         score += 2 if negative_claim(sentence.doc, candidate) else -2
     for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
         for match in pattern.finditer(sentence.text):
-            if not inside(sentence.start_char + match.start(), candidate):
-                score += 2 * sign
+            start = sentence.start_char + match.start()
+            if not inside(start, candidate):
+                first = sentence.doc.char_span(start, start + 1, alignment_mode="expand")
+                negated = first is not None and not NEGATIVE_WORD.search(match.group()) and negated_in_context(first[0])
+                score += 2 * (-sign if negated else sign)
     return score * HEDGED_WEIGHT if hedged(sentence, candidate) else score
 
 
@@ -810,8 +855,22 @@ def flat_denial(sentence: Span) -> bool:
 
 
 def negated_in_context(token: Token) -> bool:
-    """ "not convincing", "is not consistent", "Nor is it consistent", "I cannot agree"."""
-    return is_negated(token) or (token.dep_ in ("acomp", "attr", "advmod") and is_negated(token.head))
+    """Negation over the word, its predicate, or the verbs it depends on within the clause:
+    "not convincing", "Nor is it consistent", "I cannot find anything to support him", "no reason
+    to doubt it", "No one will want to dispute this", "Few would agree"."""
+    for depth, word in enumerate([token, *token.ancestors]):
+        if depth > NEGATION_SCOPE or depth and word.dep_ in ("ccomp", "relcl", "advcl") and word != token.head:
+            return False
+        if is_negated(word) or any(c.dep_ in ("nsubj", "nsubjpass") and has_negative_quantifier(c) for c in word.children):
+            return True
+    return False
+
+
+def has_negative_quantifier(noun: Token) -> bool:
+    """ "No one", "nobody", "few historians", "none of them"."""
+    return noun.lower_ in NEGATIVE_SUBJECTS or any(
+        c.dep_ == "det" and c.lower_ in ("no", "few") or c.lower_ == "few" for c in noun.children
+    )
 
 
 def judges_other_claim(token: Token, candidate: Candidate) -> bool:
@@ -834,7 +893,9 @@ def contrasts(sentence: Span) -> bool:
     )
     # "X may have a point, but ..." turns against X; "an attractive idea, but unproven" only hedges
     return opens or any(
-        t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" and not hedged_after(t) for t in sentence
+        (t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" or t.lower_ == "however")
+        and not hedged_after(t)
+        for t in sentence
     )
 
 
