@@ -45,14 +45,15 @@ def sentence(rng: random.Random, words: int) -> str:
 
 
 def synthetic_document(number: int, rng: random.Random) -> Document:
-    """A review essay of six paragraphs with people, quotations, claims, dates and two works."""
+    """A review essay of six paragraphs with people, quotations (each naming someone), claims,
+    dates and two works."""
     people = rng.sample([f"{g} {f}" for g in GIVEN for f in FAMILY], 4)
     entities = {name: Entity(f"e{i + 1}", "PERSON", name, aliases=[name.split()[1]]) for i, name in enumerate(people)}
     quotes, claims, times, paragraphs = [], [], [], []
     text = ""
     for index in range(6):
-        speaker = rng.choice(people)
-        quoted = sentence(rng, 9)
+        speaker, named = rng.sample(people, 2)
+        quoted = f"{sentence(rng, 4)[:-1]} {named} {sentence(rng, 4).lower()}"  # names someone: "about" rows
         year = rng.randint(1780, 1980)
         pieces = [sentence(rng, 14), f"In {year} {speaker} wrote that “{quoted}”", sentence(rng, 18)]
         paragraph = " ".join(pieces)
@@ -62,6 +63,8 @@ def synthetic_document(number: int, rng: random.Random) -> Document:
         name_at = text.index(speaker, start)
         entities[speaker].mentions.append(Mention(name_at, name_at + len(speaker), speaker))
         quote_at = text.index(quoted, start)
+        named_at = text.index(named, quote_at)
+        entities[named].mentions.append(Mention(named_at, named_at + len(named), named))
         quotes.append(Quote(f"q{index + 1}", quoted, quote_at, quote_at + len(quoted), rng.choice(KINDS),
                             speaker=entities[speaker].id, speaker_name=speaker))
         year_at = text.index(str(year), start)
