@@ -23,6 +23,7 @@ from ..model import Entity, Mention
 from . import PIPELINE, annotations
 
 ENTITY_TYPES = ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
+MISLABELLED_TYPES = ("LOC", "FAC")
 
 # Titles before a name: dropped when names are compared, kept in the aliases. The gender some
 # of them tell lets pronouns find the person.
@@ -195,8 +196,9 @@ def _has_org_word(text: str) -> bool:
 
 
 def _candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
-    """NER spans of the types we keep, with their label."""
-    return [(ent, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_TYPES]
+    """NER spans of the types we keep, with their label; places and facilities too, since the
+    NER calls some people so ("Agnes Merrow" LOC): they are kept only if they turn out people."""
+    return [(ent, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_TYPES + MISLABELLED_TYPES]
 
 
 def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str]) -> set[str]:
@@ -420,7 +422,7 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
             cluster = resolver.add_person(span.text, mention, kinship_gender(span))
             if cluster is not None:
                 heads[span.root.i] = cluster
-        else:
+        elif label in ENTITY_TYPES:
             resolver.add_other(span.text, label, mention)
     return resolver, heads
 

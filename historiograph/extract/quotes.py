@@ -58,7 +58,7 @@ SPEECH_LEMMAS = set(
 DOCUMENT_NOUNS = set(
     "book memoir memoirs diary letter letters account history study biography survey report "
     "entry essay article pamphlet preface introduction manuscript autobiography journal notebook "
-    "statement speech lecture review column".split()
+    "statement speech lecture review column subtitle epigraph caption headline".split()
 )
 # How many tokens back "the report" may look for "a report by X".
 EARLIER_DOCUMENT_WINDOW = 400
