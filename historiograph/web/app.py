@@ -7,6 +7,7 @@ through a document's text would still not run.
 """
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -24,6 +25,7 @@ from . import queries, render
 from .search import MARK_END, MARK_START, SEARCH_KINDS, SearchFilters, ensure_search_index
 
 HERE = Path(__file__).parent
+WORK_FIELDS = {f.name for f in fields(Work)} - {"mentions"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -39,7 +41,10 @@ def highlight(snippet: Optional[str]) -> Markup:
 
 
 def work_citation(work) -> Markup:
-    return render.citation(work if isinstance(work, Work) else Work(**{k: v for k, v in work.items() if k != "mentions"}))
+    """A Work, or a work's stored JSON record (whose keys may be newer than this code), as a citation."""
+    if not isinstance(work, Work):
+        work = Work(**{key: value for key, value in work.items() if key in WORK_FIELDS})
+    return render.citation(work)
 
 
 def template_environment() -> Environment:
