@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..model import Document, Entity, Quote
+from ..model import Document, Entity
 from .rows import Row
 
 SYSTEM = "historiograph"

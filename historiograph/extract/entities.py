@@ -14,7 +14,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token

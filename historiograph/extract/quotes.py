@@ -12,11 +12,19 @@ word is not a mark: don't, students', 'tis, rock 'n' roll), guillemets, a single
 a double one. A mark without its partner never raises: the quote runs from the paragraph start to
 a lone closing mark, or from a lone opening mark to the paragraph end, with ``unbalanced=True``.
 
+Kinds: ``title`` for title case after a work noun ("her essay, 'Gold Without Kings'") or a title
+the works component found; ``scare`` for a short verbless phrase no speaker cue governs (a term,
+a word used as a word) and for unattributed names and slogans; ``quotation`` otherwise.
+
 Speakers come from cues around the quote, read off the one parse (no re-parsing), and are
 entity ids from ``historiograph_entities`` (see ``entities.entity_at``). ``speaker_reason`` names
-the cue ("verb:writes", "according to", "in X's words", "possessive", "work author",
-"continuation", "block source"), prefixed "pronoun, " when the cue's subject is a resolved
-pronoun; or says why there is none ("no cue", "unnamed speaker: ...").
+the cue: "verb:writes" (a speech or thought verb whose subject is the speaker), "according to",
+"in X's words", "possessive" ("X's description"), "work author" ("so her memoir has it", "the
+report described"), "summary of view" ("the assertion that ... 'temporary'"), "continuation"
+(the same voice goes on), "block source" ("a letter from X:"); prefixed "pronoun, " when a
+resolved pronoun led there. Guesses say so: "previous sentence subject (weak)", "sentence subject
+(weak)". With no speaker the reason says why: "no cue", "unnamed speaker: <the subject word>",
+"a term in the writer's own quotes", "title of a work".
 """
 
 import re
@@ -210,7 +218,7 @@ class _Scanner:
         while stack and stack[-1][0] != kind:
             stack.pop()  # an inner single that never closed was an apostrophe
         if stack:
-            family, start = stack.pop()
+            _, start = stack.pop()
             self._add(start, i, nested=bool(stack))
         elif kind != "single":
             self._add(self._lone_close_start(last_closed, paragraph_start), i, unbalanced=True)
