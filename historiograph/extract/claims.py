@@ -35,6 +35,8 @@ REPORTING_VERBS = frozenset(
     "agree accept recognize realize discern show demonstrate prove establish point suppose presume "
     "recall predict warn estimate guess reason tell repeat".split()
 )
+# Adjectives of conviction whose clause is their subject's claim: "Ives is convinced that ...".
+BELIEF_ADJECTIVES = frozenset("convinced sure certain confident persuaded adamant".split())
 # Verbs whose object is cast as something: "regards X as mistaken", "sees the war as a crusade".
 CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe sum characterize".split())
 # Factive verbs and concessions: using them, the writer grants the complement ("Hart shows that
@@ -103,7 +105,8 @@ REJECTING_WORDS = frozenset(
     "naive simplistic oversimplify oversimplification specious preposterous ludicrous ridiculous "
     "silly myth distortion distort travesty error inconsistent exaggerate exaggerated exaggeration "
     "overstate overstated overstatement incredible flimsy reject dismiss demolish doubt unfair "
-    "unjust tendentious careless sloppy insult slander smear caricature dispute challenge".split()
+    "unjust tendentious careless sloppy insult slander smear caricature dispute challenge collapse "
+    "crumble founder quarrel".split()
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
@@ -114,7 +117,11 @@ ENDORSING_PHRASES = re.compile(
     r"(?:nearer|closer) (?:to )?the truth|beyond (?:dispute|doubt|question)|prove[sd]? (?:him|her|them) right|"
     r"the most (?:likely|plausible|convincing)|I (?:share|accept) (?:his|her|their|this)|"
     r"(?:supports?|confirms?|vindicates?|corroborates?) (?:him|her|them|this|it)\b|"
-    r"evidence (?:[\w']+ ){0,4}(?:is|are) (?:strong|overwhelming|compelling|conclusive))\b",
+    r"(?:believe|trust|credit) (?:him|her|them|it|this)\b|well[- ](?:supported|founded|attested|grounded)|"
+    r"(?:hard|difficult|impossible) to (?:quarrel with|dispute|deny|argue with|fault|disagree)|"
+    r"(?:case|argument|evidence) (?:[\w']+ ){0,3}(?:is|are) (?:a |an )?(?:strong|powerful|compelling|"
+    r"convincing|solid|overwhelming|conclusive)|"
+    r"(?:nearer|closer) to the facts)\b",
     re.IGNORECASE,
 )
 REJECTING_PHRASES = re.compile(
@@ -126,7 +133,8 @@ REJECTING_PHRASES = re.compile(
     r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
     r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful)|"
-    r"no (?:good )?reason to (?:believe|think|accept|suppose|credit)|no foundation)\b",
+    r"no (?:good )?reason to (?:believe|think|accept|suppose|credit)|no foundation|"
+    r"(?:answers|refutes|rebuts|corrects) (?:him|her|them))\b",
     re.IGNORECASE,
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
@@ -155,7 +163,10 @@ NEGATION_SCOPE = 3
 # Subjects that deny what their verb asserts: "Few would agree", "Nobody believes it".
 NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "nothing", "few", "neither"})
 # Hedges: the writer declines to judge, so weak signals around them are not a verdict.
-HEDGES = frozenset("perhaps possibly arguably conceivably may might hope unproven uncertain unclear".split())
+HEDGES = frozenset(
+    "perhaps possibly arguably conceivably may might hope unproven uncertain unclear guess speculation "
+    "conjecture".split()
+)
 
 # Where the writer gives evidence: examples, dated instances, the record, earlier demonstrations.
 EVIDENCE_CUES = re.compile(
@@ -172,6 +183,7 @@ EVIDENCE_CUES = re.compile(
     r"|\bas (?:[\w']+ ){1,5}(?:admitted|conceded|showed|shows|demonstrated|proved|makes? clear|"
     r"made clear|recorded|records)\b"
     r"|\bthe evidence (?:is|shows|suggests|points|all points)"
+    r"|\b(?:supported|confirmed|borne out|contradicted|refuted|corroborated) by\b"
     r"|\baccording to the (?:minutes|census|records?|registers?|accounts|ledgers?|returns))",
     re.IGNORECASE,
 )
@@ -318,6 +330,9 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
 
 def verb_claim(verb: Token) -> Optional[Candidate]:
     lemma = verb.lemma_.lower()
+    if (verb.pos_ == "ADJ" or verb.dep_ == "acomp") and verb.lower_ in BELIEF_ADJECTIVES and not is_negated(verb.head):
+        complement = next((c for c in verb.children if c.dep_ == "ccomp" and is_finite_clause(c)), None)
+        return Candidate(*complement_span(complement), verb) if complement is not None else None
     # the tagger sometimes calls a verb with a subject and a clause a noun ("the books show that")
     verb_like = verb.pos_ in ("VERB", "AUX") or {"nsubj", "ccomp"} <= {c.dep_ for c in verb.children}
     if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
@@ -509,7 +524,7 @@ def subject_of(token: Token) -> Optional[Token]:
             return subject
         if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
             return token.head  # "the historian who argues that ..."
-        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head == token:
+        if token.dep_ not in ("conj", "xcomp", "advcl", "acomp") or token.head == token:
             return None
         token = token.head
     return None
@@ -794,9 +809,16 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     weakening them."""
     score = 0.0
     own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
+    phrases = [
+        (sentence.start_char + m.start(), sentence.start_char + m.end())
+        for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
+        for m in pattern.finditer(sentence.text)
+    ]
     for token in sentence:
         if token == candidate.trigger or inside(token.idx, candidate) or judges_other_claim(token, candidate):
             continue
+        if any(start <= token.idx < end for start, end in phrases):
+            continue  # "hard to quarrel with": the phrase judges, not its words one by one
         if own and judges_earlier_claim(token):
             continue
         score += 2 * word_polarity(token)
