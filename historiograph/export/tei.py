@@ -19,8 +19,9 @@ attribute names). Encoding decisions:
 * Dates keep the EDTF value in ``@when-custom`` with ``@datingMethod="#edtf"`` (TEI's own
   mechanism for dates in another notation; the ``#edtf`` calendar is declared in the header),
   and give its bounds in ISO form: ``@when`` for a single year, month or day, ``@notBefore`` /
-  ``@notAfter`` for a season or unspecified digits ("1961-22", "194X"), ``@from`` / ``@to`` for
-  an interval ("1954/1958", open ends left out).
+  ``@notAfter`` for a season or unspecified digits ("1961-22", "194X"; seasons 21-24 read as
+  northern meteorological seasons, winter running into the next February), ``@from`` / ``@to``
+  for an interval ("1954/1958", open ends left out).
 * Crossing spans. Spans are placed outermost first (earlier start, then longer); one that would
   cross a span already placed, or a paragraph break, is not marked up inline: two empty
   ``<anchor>`` elements mark its ends in the body, and ``standOff/listAnnotation`` holds an
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import edtf
-from edtf.parser.parser_classes import Interval, UnspecifiedIntervalSection
+from edtf.parser.parser_classes import Interval, Season, UnspecifiedIntervalSection
 from lxml import etree
 
 from .. import model
@@ -324,6 +325,11 @@ def edtf_bounds(value: str) -> dict[str, str]:
     return {"notBefore": earliest, "notAfter": latest}
 
 
+# EDTF names seasons, not their months; we read 21-24 as northern meteorological seasons of the
+# year given, so winter (24) runs from its December into February of the next year.
+WINTER = "24"
+
+
 def interval_bounds(interval: Interval) -> dict[str, str]:
     bounds = {}
     for name, part, pick in (("from", interval.lower, 0), ("to", interval.upper, 1)):
@@ -338,14 +344,18 @@ def interval_bounds(interval: Interval) -> dict[str, str]:
 
 def iso_range(parsed) -> tuple[str, str]:
     """First and last day of an EDTF value, written at the coarsest precision that is exact."""
-    low, high = parsed.lower_strict(), parsed.upper_strict()
-    (y1, m1, d1), (y2, m2, d2) = low[:3], high[:3]
-    last_day = calendar.monthrange(2000 if y2 <= 0 else y2, m2)[1]  # 2000: leap rule
+    (y1, m1, d1), (y2, m2, d2) = parsed.lower_strict()[:3], parsed.upper_strict()[:3]
+    if isinstance(parsed, Season) and parsed.season == WINTER:
+        y2, m2, d2 = y1 + 1, 2, month_length(y1 + 1, 2)  # the library stops winter at 31 December
     if (m1, d1) == (1, 1) and (m2, d2) == (12, 31):
         return iso_year(y1), iso_year(y2)
-    if d1 == 1 and d2 == last_day:
+    if d1 == 1 and d2 == month_length(y2, m2):
         return f"{iso_year(y1)}-{m1:02d}", f"{iso_year(y2)}-{m2:02d}"
     return f"{iso_year(y1)}-{m1:02d}-{d1:02d}", f"{iso_year(y2)}-{m2:02d}-{d2:02d}"
+
+
+def month_length(year: int, month: int) -> int:
+    return calendar.monthrange(year if year > 0 else 2000, month)[1]  # 2000 for BCE: leap rule
 
 
 def iso_year(year: int) -> str:

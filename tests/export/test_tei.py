@@ -225,6 +225,8 @@ def test_speaker_named_without_entity_gets_a_person_entry(tree):
     ("../1958", {"to": "1958"}),
     ("1954/..", {"from": "1954"}),
     ("1961-22", {"notBefore": "1961-06", "notAfter": "1961-08"}),
+    ("1961-24", {"notBefore": "1961-12", "notAfter": "1962-02"}),
+    ("1961-24/1962-23", {"from": "1961-12", "to": "1962-11"}),
     ("194X", {"notBefore": "1940", "notAfter": "1949"}),
     ("19XX", {"notBefore": "1900", "notAfter": "1999"}),
     ("-0050", {"when": "-0050"}),
