@@ -488,13 +488,18 @@ def _in_reported_clause(verb: Token, context: QuoteContext) -> bool:
     return False
 
 
+def _interrupts(verb: Token, context: QuoteContext) -> bool:
+    """"X, writes Y, was 'z'": a parenthetical verb reports the clause it interrupts."""
+    return verb.dep_ == "parataxis" and _below(context.root(), verb.head, CLAUSE_PATH_STEPS)
+
+
 def verb_cue(context: QuoteContext) -> Optional[Speaker]:
     """A speech verb in the quote's sentences, outside the quote: its subject is the speaker."""
     doc, span = context.doc, context.span
     # "the book does not say whether ...": a denied saying attributes nothing
     verbs = [t for t in context.outside if _is_speech_verb(t) and not any(c.dep_ == "neg" for c in t.children)]
     def governs(verb: Token) -> bool:
-        return _governs(verb, context) or _in_reported_clause(verb, context)
+        return _governs(verb, context) or _in_reported_clause(verb, context) or _interrupts(verb, context)
 
     verbs.sort(key=lambda v: (not governs(v), min(abs(v.i - span.start), abs(v.i - span.end))))
     for verb in verbs:

@@ -124,6 +124,33 @@ def test_speaker_cues(nlp, text, words, speaker, reason):
     assert (quote.kind, quote.speaker_name, quote.speaker_reason) == ("quotation", speaker, reason)
 
 
+@pytest.mark.parametrize("text, words, speaker, reason", [
+    ("Ruth Kellner cites no evidence for the assertion that the ban was only “temporary.”",
+     "temporary", "Ruth Kellner", "summary of view"),
+    ("The best judge is Martin Oyelaran, who has summed up her gifts as “energy, wit and patience.”",
+     "energy", "Martin Oyelaran", "verb:summed"),
+    ("The pilots, writes the historian Rosalind Achterberg, were “the aristocracy of the river.”",
+     "the aristocracy", "Rosalind Achterberg", "verb:writes"),
+    ("The mayor ordered a report by the auditors Fennick & Dole. The report described the savings as "
+     "“negligible and easily lost.”", "negligible", "Fennick & Dole", "work author"),
+])
+def test_more_speaker_cues(nlp, text, words, speaker, reason):
+    quote = quote_of(parse_text(nlp, text), words)
+    assert (quote.kind, quote.speaker_name, quote.speaker_reason) == ("quotation", speaker, reason)
+
+
+def test_block_quotation_speaker_is_the_letter_writer_not_the_quoter(nlp):
+    text = ("Judith Carrow tells the story well. She quotes a letter from his wife, Martha Hale, written in winter:"
+            "\n\nThe shop is shut and the creditors are at the door.\n\nThe book goes on.")
+    quote = quote_of(parse_text(nlp, text), "The shop")
+    assert (quote.block, quote.speaker_name, quote.speaker_reason) == (True, "Martha Hale", "block source")
+
+
+def test_a_denied_saying_attributes_nothing(nlp):
+    doc = parse_text(nlp, "Whether the so-called “golden age” was golden for the workers, the book does not say.")
+    assert quote_of(doc, "golden").kind == "scare"
+
+
 def test_short_terms_without_a_governing_speaker_are_scare_quotes(nlp):
     doc = parse_text(nlp, "Pryce-Jones is fond of the word “paradigm,” and the so-called “golden age” bores her.")
     assert [(q.text, q.kind, q.speaker) for q in doc._.quotes] == [
