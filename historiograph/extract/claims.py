@@ -156,6 +156,11 @@ UNDECIDED_PHRASES = re.compile(
 )
 # "this view", "that claim": a judgement pointing back at what was said before.
 ANAPHORIC_DETERMINERS = frozenset({"this", "that", "these", "those", "such"})
+# Evidence worded as a denial tells against the claim it is cited about.
+DENYING_WORD = re.compile(
+    r"\b(?:no|not|never|none|nothing|nobody|only|but|yet|however|otherwise|already|neither|nor)\b|n't\b",
+    re.IGNORECASE,
+)
 # A phrase with its own negation ("no reason to believe") is not negated again by it.
 NEGATIVE_WORD = re.compile(r"\b(?:no|not|nothing|never|none|without|cannot)\b", re.IGNORECASE)
 # How far up the parse a negation reaches an evaluative word ("cannot find anything to support").
@@ -295,6 +300,7 @@ class DocContext:
 def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, candidates) -> Claim:
     start, end = candidate.start, candidate.end
     zone = judgement_zone(context, candidate, candidates)
+    evidence = evidence_in(doc, candidate, zone)
     return Claim(
         id=f"c{number}",
         text=doc.text[start:end],
@@ -302,8 +308,8 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, c
         end=end,
         holder=candidate.holder,
         holder_name=candidate.holder_name,
-        stance="agrees" if candidate.writer else stance_of(candidate, zone),
-        evidence=evidence_in(doc, candidate, zone),
+        stance="agrees" if candidate.writer else stance_of(candidate, zone, evidence),
+        evidence=evidence,
         quotes=[
             q.id for q in context.quotes
             if q.end > start and q.start < end + 1 or q.speaker and same_sentence_and_holder(candidate, q)
@@ -782,9 +788,11 @@ def starts_new_claim(sentence: Span, candidate: Candidate, candidates: list[Cand
     )
 
 
-def stance_of(candidate: Candidate, zone: Zone) -> str:
+def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None) -> str:
     """Explicit judgement in the claim's own sentence wins; else the next sentences, nearer first,
-    with a contrast or a "cites no source" tipping the balance against."""
+    with a contrast or a "cites no source" tipping the balance against. A writer who cites the
+    record about a claim without a word of judgement has still taken sides: evidence that denies
+    ("show no dividend", "not one witness") is against it, other evidence for it."""
     own = sentence_score(zone.own, candidate) + 2 * candidate.verdict
     score = own
     if own == 0 and any(UNDECIDED_PHRASES.search(s.text) for s in [zone.own] + zone.following):
@@ -797,6 +805,8 @@ def stance_of(candidate: Candidate, zone: Zone) -> str:
             score -= 1
         if first_cue(HOLDER_CITES_NONE, [zone.own] + zone.following, candidate) is not None:
             score -= 1
+    if abs(score) < 1 and evidence and "text" in evidence and not any(hedged(s, candidate) for s in zone.following):
+        score = -1 if DENYING_WORD.search(evidence["text"]) else 1
     if score >= 1:
         return "agrees"
     if score <= -1:
