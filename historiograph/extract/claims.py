@@ -33,12 +33,12 @@ REPORTING_VERBS = frozenset(
     "affirm admit acknowledge assume doubt fear feel hope imagine judge observe note remark "
     "report state stress emphasize explain hint charge complain protest reply retort counter "
     "agree accept recognize realize discern show demonstrate prove establish point suppose presume "
-    "recall predict warn estimate guess reason tell repeat".split()
+    "recall predict warn estimate guess reason tell repeat announce proclaim inform".split()
 )
 # Adjectives of conviction whose clause is their subject's claim: "Ives is convinced that ...".
 BELIEF_ADJECTIVES = frozenset("convinced sure certain confident persuaded adamant".split())
 # Verbs whose object is cast as something: "regards X as mistaken", "sees the war as a crusade".
-CASTING_VERBS = frozenset("regard see view consider treat portray depict present describe sum characterize".split())
+CASTING_VERBS = frozenset("regard see view consider portray depict describe sum characterize".split())
 # Factive verbs and concessions: using them, the writer grants the complement ("Hart shows that
 # ...", "Hart himself admits that ...").
 FACTIVE_VERBS = frozenset(
@@ -134,7 +134,9 @@ REJECTING_PHRASES = re.compile(
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
     r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful)|"
     r"no (?:good )?reason to (?:believe|think|accept|suppose|credit)|no foundation|"
-    r"(?:answers|refutes|rebuts|corrects) (?:him|her|them))\b",
+    r"(?:answers|refutes|rebuts|corrects) (?:him|her|them)|"
+    r"I wish I could (?:believe|accept|agree with) (?:it|this|that|him|her|them)|"
+    r"(?:slender|slight|thin|weak|flimsy|shaky) (?:foundation|basis|evidence|grounds?))\b",
     re.IGNORECASE,
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
@@ -723,7 +725,7 @@ def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> l
     """One claim per proposition and holder; the writer's own only when evidence is cited."""
     kept: list[Candidate] = []
     for candidate in candidates:
-        if not (candidate.holder_name or candidate.holder):
+        if not (candidate.holder_name or candidate.holder) or embedded(candidate, candidates):
             continue
         if candidate.writer and evidence_in(doc, candidate, judgement_zone(context, candidate, candidates)) is None:
             continue
@@ -735,6 +737,15 @@ def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> l
             inner.verdict = inner.verdict or candidate.verdict or same.verdict
             kept[kept.index(same)] = inner
     return kept
+
+
+def embedded(candidate: Candidate, candidates: list[Candidate]) -> bool:
+    """ "Hartley claims that the farmers treated their servants as family": a clause inside
+    another holder's claim is part of that claim."""
+    return any(
+        other is not candidate and inside(candidate.trigger.idx, other) and other.holder_name != candidate.holder_name
+        for other in candidates
+    )
 
 
 def nested(a: Candidate, b: Candidate) -> bool:
@@ -839,7 +850,10 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
         for match in pattern.finditer(sentence.text):
             start = sentence.start_char + match.start()
-            if not inside(start, candidate):
+            within_longer = any(
+                a <= start and start + len(match.group()) <= b and b - a > len(match.group()) for a, b in phrases
+            )
+            if not inside(start, candidate) and not within_longer:
                 first = sentence.doc.char_span(start, start + 1, alignment_mode="expand")
                 negated = first is not None and not NEGATIVE_WORD.search(match.group()) and negated_in_context(first[0])
                 score += 2 * (-sign if negated else sign)
@@ -851,7 +865,9 @@ HEDGED_WEIGHT = 0.4
 
 
 def word_polarity(token: Token) -> int:
-    lemma, lower = token.lemma_.lower(), token.lower_
+    # nouns by their form only: "fairs" are not "fair", "rights" are not "right"
+    lower = token.lower_
+    lemma = lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
     if lemma in REJECTING_WORDS or lower in REJECTING_WORDS:
         polarity = -1
     elif lemma in ENDORSING_WORDS or lower in ENDORSING_WORDS:
@@ -943,7 +959,12 @@ def contrast_after(sentence: Span, candidate: Candidate) -> bool:
 
 
 def hedged(sentence: Span, candidate: Candidate) -> bool:
-    return any(t.lower_ in HEDGES for t in sentence if not inside(t.idx, candidate))
+    """ "Perhaps", "may", "a guess" hedge; "may well be right" does not."""
+    return any(
+        t.lower_ in HEDGES and not (t.lower_ == "may" and t.i + 1 < len(t.doc) and t.nbor().lower_ == "well")
+        for t in sentence
+        if not inside(t.idx, candidate)
+    )
 
 
 def inside(offset: int, candidate: Candidate) -> bool:
@@ -966,7 +987,8 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
         start = evidence_after_verdict(sentence, candidate)
         if start is not None:
             return evidence_span(doc, start, sentence.end_char)
-        if number > 0 and number + 1 < len(sentences) and is_bare_verdict(sentence, candidate):
+        judged = is_bare_verdict(sentence, candidate) if number else sentence_score(sentence, candidate) != 0
+        if judged and number + 1 < len(sentences) and not hedged(sentences[number + 1], candidate):
             after = sentences[number + 1]  # "I agree. The prospectus of 1862 ..."
             return evidence_span(doc, after.start_char, after.end_char)
     if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
