@@ -56,7 +56,7 @@ ORG_WORDS = set(
     "press university college company committee council party institute trust authority "
     "union society association ministry department railway bank board office museum "
     "library church publishers books review times government policy army guards congress "
-    "revolution movement".split()
+    "revolution movement international federation league".split()
 )
 # Words in titles and institutions that a person's name does not contain.
 NOT_IN_PERSON_NAMES = {"The", "of", "Of", "and", "And", "for", "in", "on", "&"}
@@ -442,7 +442,11 @@ def _antecedent(
         # "Her mother, Susannah, ..." and "Her ..." stand for the subject too
         is_subject = token.dep_ in SUBJECT_DEPS or (
             token.dep_ in ("poss", "appos") and token.head.dep_ in SUBJECT_DEPS)
-        candidates.append(((distance, cluster.gender is None, not is_subject, -token.i), cluster))
+        if pronoun.dep_ in SUBJECT_DEPS:  # "he" continues the last sentence's subject over a name in passing
+            rank = (distance > 1, not is_subject, distance, cluster.gender is None, -token.i)
+        else:
+            rank = (distance, cluster.gender is None, not is_subject, -token.i)
+        candidates.append((rank, cluster))
     return min(candidates, key=lambda item: item[0])[1] if candidates else None
 
 

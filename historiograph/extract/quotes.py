@@ -62,6 +62,9 @@ SPEECH_LEMMAS = set(
     "shout proclaim assert maintain conclude put sum recount protest boast lament reflect believe "
     "hold feel envisage".split()
 )
+# Verbs that pass judgment through "as": the quoted judgment is the subject's ("hail X as 'y'").
+AS_VERBS = {"approve", "denounce", "condemn", "hail", "characterise", "characterize", "portray",
+            "depict", "present", "see", "treat", "welcome", "attack", "defend", "celebrate"}
 # Documents whose words are their author's: "her memoir begins", "his letter says".
 DOCUMENT_NOUNS = set(
     "book memoir memoirs diary letter letters account history study biography survey report "
@@ -488,6 +491,12 @@ def _in_reported_clause(verb: Token, context: QuoteContext) -> bool:
     return False
 
 
+def _judges_as(verb: Token, context: QuoteContext) -> bool:
+    """"approve the annexation as 'progressive'", "hail X as 'y'": a judgment in the subject's words."""
+    return verb.lemma_ in AS_VERBS and any(
+        c.lower_ == "as" and _below(context.root(), c, 2) for c in verb.children)
+
+
 def _interrupts(verb: Token, context: QuoteContext) -> bool:
     """"X, writes Y, was 'z'": a parenthetical verb reports the clause it interrupts."""
     return verb.dep_ == "parataxis" and _below(context.root(), verb.head, CLAUSE_PATH_STEPS)
@@ -497,7 +506,8 @@ def verb_cue(context: QuoteContext) -> Optional[Speaker]:
     """A speech verb in the quote's sentences, outside the quote: its subject is the speaker."""
     doc, span = context.doc, context.span
     # "the book does not say whether ...": a denied saying attributes nothing
-    verbs = [t for t in context.outside if _is_speech_verb(t) and not any(c.dep_ == "neg" for c in t.children)]
+    verbs = [t for t in context.outside if (_is_speech_verb(t) or _judges_as(t, context))
+             and not any(c.dep_ == "neg" for c in t.children)]
     def governs(verb: Token) -> bool:
         return _governs(verb, context) or _in_reported_clause(verb, context) or _interrupts(verb, context)
 

@@ -104,3 +104,9 @@ def test_component_plugs_into_a_bare_spacy_pipeline():
     bare.add_pipe("historiograph_entities")
     doc = bare("Colin Vetch wrote the book. Vetch was fourteen then.")
     assert [e.name for e in doc._.entities if e.type == "PERSON"] == ["Colin Vetch"]
+
+
+def test_subject_pronoun_continues_the_last_subject_over_a_name_in_passing(nlp):
+    text = "Colin Vetch never liked the critics. While mocking Desmond Aird's reviews he could still quote them."
+    doc = parse_text(nlp, text)
+    assert entity_at(doc, text.index("he could")) is entity_named(doc, "Colin Vetch")
