@@ -14,6 +14,7 @@ calls the model: one pass over the tokens, one over the claims.
 
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
@@ -247,11 +248,9 @@ class ClaimExtractor:
         candidates = find_candidates(doc, context)
         candidates += quotation_candidates(doc, context, candidates)
         candidates.sort(key=lambda c: (c.start, c.end))
+        context.index_candidates(candidates)
         kept = keep_claims(doc, context, candidates)
-        doc._.claims = [
-            to_claim(doc, context, number, candidate, candidates)
-            for number, candidate in enumerate(kept, start=1)
-        ]
+        doc._.claims = [to_claim(doc, context, number, candidate) for number, candidate in enumerate(kept, start=1)]
         return doc
 
 
@@ -285,11 +284,17 @@ class DocContext:
             for i in range(sentence.start, sentence.end):
                 self.sentence_of[i] = number
         self.author = doc._.get("author") if Doc.has_extension("author") else None
-
+        self.entities_by_id = {e.id: e for e in annotations(doc, "entities")}
         self.recent_holder = None  # the entity holding the last claim found, for "she argues"
+        self.quoted = quoted_tokens(doc, self.quotes)
+        self.candidates_by_sentence: dict[int, list[Candidate]] = defaultdict(list)
 
-    def in_quotation(self, offset: int) -> bool:
-        return any(q.kind == "quotation" and q.start <= offset < q.end for q in self.quotes)
+    def index_candidates(self, candidates: list["Candidate"]) -> None:
+        for candidate in candidates:
+            self.candidates_by_sentence[self.sentence_of[candidate.trigger.i]].append(candidate)
+
+    def sentence_candidates(self, candidate: "Candidate") -> list["Candidate"]:
+        return self.candidates_by_sentence[self.sentence_of[candidate.trigger.i]]
 
     def last_person_before(self, offset: int, window: int):
         """The person mentioned last before ``offset`` (name or resolved pronoun), if near."""
@@ -299,9 +304,19 @@ class DocContext:
         return None
 
 
-def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, candidates) -> Claim:
+def quoted_tokens(doc: Doc, quotes: list) -> list[bool]:
+    """Which tokens lie inside a quotation, in one pass over the quotes."""
+    inside_quote = [False] * len(doc)
+    for quote in quotes:
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand") if quote.kind == "quotation" else None
+        for i in range(span.start, span.end) if span is not None else ():
+            inside_quote[i] = True
+    return inside_quote
+
+
+def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate) -> Claim:
     start, end = candidate.start, candidate.end
-    zone = judgement_zone(context, candidate, candidates)
+    zone = judgement_zone(context, candidate)
     evidence = evidence_in(doc, candidate, zone)
     return Claim(
         id=f"c{number}",
@@ -325,14 +340,14 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate, c
 def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
     found = []
     for token in doc:
-        if context.in_quotation(token.idx):
+        if context.quoted[token.i]:
             continue  # the speaker's own reasoning: the quotation claim covers it
         candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
         if candidate and is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
             found.append(candidate)
             if candidate.holder:
-                context.recent_holder = entity_by_id(doc, candidate.holder)
+                context.recent_holder = context.entities_by_id.get(candidate.holder)
     return found
 
 
@@ -633,10 +648,6 @@ def main_clause_subject(doc: Doc, pronoun: Token):
     return named_entity(doc, subject) if subject is not None and subject.pos_ == "PROPN" else None
 
 
-def entity_by_id(doc: Doc, entity_id: str):
-    return next((e for e in annotations(doc, "entities") if e.id == entity_id), None)
-
-
 def named_entity(doc: Doc, token: Token):
     """The entity a name, pronoun or apposition refers to; a common noun's modifiers name someone
     else ("the Smith biographers" are not Smith)."""
@@ -725,9 +736,9 @@ def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> l
     """One claim per proposition and holder; the writer's own only when evidence is cited."""
     kept: list[Candidate] = []
     for candidate in candidates:
-        if not (candidate.holder_name or candidate.holder) or embedded(candidate, candidates):
+        if not (candidate.holder_name or candidate.holder) or embedded(candidate, context):
             continue
-        if candidate.writer and evidence_in(doc, candidate, judgement_zone(context, candidate, candidates)) is None:
+        if candidate.writer and evidence_in(doc, candidate, judgement_zone(context, candidate)) is None:
             continue
         same = next((k for k in kept if nested(k, candidate) and k.holder_name == candidate.holder_name), None)
         if same is None:
@@ -739,12 +750,12 @@ def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> l
     return kept
 
 
-def embedded(candidate: Candidate, candidates: list[Candidate]) -> bool:
+def embedded(candidate: Candidate, context: DocContext) -> bool:
     """ "Hartley claims that the farmers treated their servants as family": a clause inside
     another holder's claim is part of that claim."""
     return any(
         other is not candidate and inside(candidate.trigger.idx, other) and other.holder_name != candidate.holder_name
-        for other in candidates
+        for other in context.sentence_candidates(candidate)
     )
 
 
@@ -763,12 +774,13 @@ class Zone:
     following: list[Span]
 
 
-def judgement_zone(context: DocContext, candidate: Candidate, candidates: list[Candidate]) -> Zone:
+def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
     number = context.sentence_of[candidate.trigger.i]
     following = []
     previous = context.sentences[number]
-    for sentence in context.sentences[number + 1 : number + 1 + context.following_sentences]:
-        if starts_paragraph(previous, sentence) or starts_new_claim(sentence, candidate, candidates):
+    for later in range(number + 1, min(number + 1 + context.following_sentences, len(context.sentences))):
+        sentence = context.sentences[later]
+        if starts_paragraph(previous, sentence) or starts_new_claim(context.candidates_by_sentence[later], candidate):
             break
         following.append(sentence)
         previous = sentence
@@ -784,18 +796,17 @@ def starts_paragraph(previous: Span, sentence: Span) -> bool:
     return "\n\n" in previous.doc.text[end_of(words[-1]) : first.idx]
 
 
-def starts_new_claim(sentence: Span, candidate: Candidate, candidates: list[Candidate]) -> bool:
+def starts_new_claim(sentence_candidates: list[Candidate], candidate: Candidate) -> bool:
     """A sentence with another holder's claim judges that claim, not the earlier one.
 
     A verdict ("He is right that ...") or the writer's own evidence does not start a new topic.
     """
     return any(
-        sentence.start_char <= other.trigger.idx < sentence.end_char
-        and not other.verdict
+        not other.verdict
         and not other.writer
         and (other.holder_name or other.holder)
         and other.holder_name != candidate.holder_name
-        for other in candidates
+        for other in sentence_candidates
     )
 
 
