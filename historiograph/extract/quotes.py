@@ -355,6 +355,8 @@ def _entity_of(doc: Doc, token: Token) -> tuple[Optional[Entity], bool]:
     entity = entity_at(doc, token.idx)
     if entity is not None:
         return entity, token.pos_ == "PRON"
+    if token.dep_ == "appos" and entity_at(doc, token.head.idx) is not None:  # "Lisle, a colonial officer"
+        return entity_at(doc, token.head.idx), False
     # "their chairman, Dr. Obi": the appositive names him; "his brother" is not "he"
     children = sorted(token.children, key=lambda c: c.dep_ != "appos")
     for child in children:
