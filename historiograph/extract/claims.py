@@ -129,7 +129,7 @@ REJECTING_PHRASES = re.compile(
     r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
     r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
-    r"does not survive|is simply wrong|little to do with|a jot of evidence|nothing of the kind|"
+    r"does not survive|is simply wrong|little to do with|nothing of the kind|"
     r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground|"
     r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
@@ -374,10 +374,10 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
     return None
 
 
-def is_finite_clause(clause: Token) -> bool:
+def is_finite_clause(clause: Token, ignoring: Optional[Token] = None) -> bool:
     """ "that the port declined" or "the port declined", not "(show) him begging": a proposition
-    has a tensed verb or a "that"."""
-    words = [clause, *clause.children]
+    has a tensed verb or a "that" (the reporting verb ``ignoring`` does not count)."""
+    words = [clause, *(c for c in clause.children if c != ignoring)]
     return any(t.tag_ in FINITE_TAGS or t.dep_ == "mark" and t.lower_ == "that" for t in words)
 
 
@@ -399,7 +399,8 @@ def inserted_report(verb: Token) -> bool:
     subject = subject_of(verb)
     # "..., as their annual reports show": evidence for the sentence, not a claim of the records
     by_record = subject is not None and is_record(subject)
-    return (verb.dep_ == "parataxis" or as_clause) and not reports_a_report and not by_record
+    return (verb.dep_ == "parataxis" or as_clause) and not reports_a_report and not by_record \
+        and is_finite_clause(verb.head, ignoring=verb)
 
 
 def casting_claim(verb: Token) -> Optional[Candidate]:
@@ -876,6 +877,8 @@ HEDGED_WEIGHT = 0.4
 
 
 def word_polarity(token: Token) -> int:
+    if happened_to_person(token):
+        return 0  # "he was dismissed from the party" is an event, not a verdict
     # nouns by their form only: "fairs" are not "fair", "rights" are not "right"
     lower = token.lower_
     lemma = lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
@@ -889,6 +892,11 @@ def word_polarity(token: Token) -> int:
     else:
         return 0
     return -polarity if negated_in_context(token) else polarity
+
+
+def happened_to_person(verb: Token) -> bool:
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and (subject.pos_ == "PROPN" or subject.lower_ in PERSON_PRONOUNS)
 
 
 def judges_earlier_claim(token: Token) -> bool:
@@ -944,12 +952,16 @@ def judges_other_claim(token: Token, candidate: Candidate) -> bool:
     )
 
 
+def opens_with_contrast(sentence: Span) -> bool:
+    first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
+    return first is not None and (
+        first.lower_ in CONTRAST_OPENERS or bool(CONTRAST_OPENING_PHRASES.match(sentence.text.lstrip()))
+    )
+
+
 def contrasts(sentence: Span) -> bool:
     """The sentence opens with "But"/"However"/"In fact" or turns on a "but"/"yet"."""
-    first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
-    opens = first is not None and (
-        first.lower_ in CONTRAST_OPENERS or CONTRAST_OPENING_PHRASES.match(sentence.text.lstrip())
-    )
+    opens = opens_with_contrast(sentence)
     # "X may have a point, but ..." turns against X; "an attractive idea, but unproven" only hedges
     return opens or any(
         (t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" or t.lower_ == "however")
@@ -999,9 +1011,9 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
         if start is not None:
             return evidence_span(doc, start, sentence.end_char)
         judged = is_bare_verdict(sentence, candidate) if number else sentence_score(sentence, candidate) != 0
-        if judged and number + 1 < len(sentences) and not hedged(sentences[number + 1], candidate):
-            after = sentences[number + 1]  # "I agree. The prospectus of 1862 ..."
-            return evidence_span(doc, after.start_char, after.end_char)
+        after = sentences[number + 1] if number + 1 < len(sentences) else None
+        if judged and after is not None and states_facts(after, candidate):
+            return evidence_span(doc, after.start_char, after.end_char)  # "I agree. The prospectus ..."
     if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
         return {"none_cited": True}
     return None
@@ -1031,6 +1043,12 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
         ):
             return token.nbor().idx if token.text in (":", ";") else token.idx
     return None
+
+
+def states_facts(sentence: Span, candidate: Candidate) -> bool:
+    """A sentence that can back a verdict: not a hedge, a turn ("But ..."), or an opinion ("I suspect")."""
+    first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in sentence)
+    return not (hedged(sentence, candidate) or opens_with_contrast(sentence) or first_person)
 
 
 def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
