@@ -104,8 +104,12 @@ class Anchor:
         match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso or "")
         if not match:
             return None
-        year, month, day = match.groups()
-        return cls(int(year), int(month) if month else None, int(day) if day else None)
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if month is not None and not 1 <= month <= 12:
+            return cls(year)
+        if day is not None and not _valid_day(year, month, day):
+            day = None  # a malformed date still gives its year and month
+        return cls(year, month, day)
 
     def as_date(self) -> Optional[date]:
         return date(self.year, self.month, self.day) if self.month and self.day else None
@@ -667,7 +671,10 @@ def find_times(
     titles = list(title_spans)
     times = []
     for candidate in find_candidates(text):
-        value = candidate.rule.handler(candidate.match, context)
+        try:
+            value = candidate.rule.handler(candidate.match, context)
+        except (ValueError, OverflowError):  # arithmetic past year 1 or 9999: no value to give
+            continue
         if value is None or not _parses(value.edtf):
             continue
         in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles) or names_a_work(

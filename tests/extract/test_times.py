@@ -115,3 +115,9 @@ def test_component_writes_times_with_offsets(nlp):
 def test_a_date_that_is_a_book_title_is_flagged():
     times = find_times("She praised his book April 2, 1919, which the censors banned in 1925.")
     assert [(t.text, t.in_title) for t in times] == [("April 2, 1919", True), ("1925", False)]
+
+
+@pytest.mark.parametrize("date", ["1900-02-29", "1999-13-01", "not a date", "0001-01-01"])
+def test_malformed_or_extreme_publication_dates_do_not_crash(date):
+    for time in find_times("Yesterday, last October, two years later, on March 3.", date):
+        parse_edtf(time.value)
