@@ -164,6 +164,8 @@ DENYING_WORD = re.compile(
     r"\b(?:no|not|never|none|nothing|nobody|only|but|yet|however|otherwise|already|neither|nor)\b|n't\b",
     re.IGNORECASE,
 )
+# Plain negation, for the polarity of a claim ("the trams never made a loss").
+NEGATION = re.compile(r"\b(?:no|not|never|none|nothing|nobody|neither|nor)\b|n't\b", re.IGNORECASE)
 # A phrase with its own negation ("no reason to believe") is not negated again by it.
 NEGATIVE_WORD = re.compile(r"\b(?:no|not|nothing|never|none|without|cannot)\b", re.IGNORECASE)
 # How far up the parse a negation reaches an evaluative word ("cannot find anything to support").
@@ -182,10 +184,10 @@ EVIDENCE_CUES = re.compile(
     # a record that shows something: "the minutes of 1921 show", "Penhale's diary lists"
     r"|\b(?:the|[A-Z]\w+'s|his|her|their|its)(?: [\w']+){0,3} (?:records?|minutes|archives?|census|"
     r"ledgers?|registers?|returns|figures|accounts|letters|diaries|diary|papers|correspondence|"
-    r"reports?|books|dispatches|surveys|listings|rolls)\b[^.;:]{0,80}? (?:shows?|showed|proves?|proved|"
+    r"reports?|books|dispatches|surveys|listings|rolls|photographs|photos|maps|plans)\b[^.;:]{0,80}? (?:shows?|showed|proves?|proved|"
     r"demonstrates?|demonstrated|reveals?|revealed|records?|lists?|suggests?|confirms?|contradicts?|"
     r"describes?|supports?|bears? \w+ out|leaves? no (?:room for )?doubt|make \w+ \w+ plain|"
-    r"found|finds|tells? another story|"
+    r"found|finds|says?|tells? another story|"
     r"says? otherwise)\b"
     # "as her first book demonstrated", "as the clerk admitted", "as their minutes make clear"
     r"|\bas (?:[\w']+ ){1,5}(?:admitted|conceded|showed|shows|demonstrated|proved|makes? clear|"
@@ -204,7 +206,8 @@ HOLDER_CITES_NONE = re.compile(
     r"\bcites? none\b|\bno (?:evidence|source|documentation|proof) (?:is|was) (?:offered|given|"
     r"cited|produced)|\bunsupported by (?:any )?(?:evidence|sources?|documents)\b|"
     r"\bwithout a single (?:document|source)|\b(?:does|do|did) not (?:cite|give|offer|provide|"
-    r"produce) (?:any |a single )?(?:source|evidence|reference|proof))",
+    r"produce|name|quote) (?:any |a single )?(?:source|evidence|reference|proof|it|one|them)\b|"
+    r"\bno one has (?:ever )?(?:produced|found|seen|cited))",
     re.IGNORECASE,
 )
 # The writer says there is no evidence; weaker than the above, so evidence the writer gives wins.
@@ -596,6 +599,10 @@ def noun_holder(noun: Token) -> Optional[Token]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
+    agent = next((a for c in noun.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"), None)
+    by_whom = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+    if by_whom is not None:
+        return by_whom  # "the view put forward by X"
     if noun.dep_ == "attr":
         return next((c for c in noun.head.children if c.dep_ == "poss"), None)
     verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
@@ -773,6 +780,7 @@ class Zone:
 
     own: Span
     following: list[Span]
+    preceding: Optional[Span] = None  # the sentence before, when it judges without a claim of its own
 
 
 def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
@@ -785,7 +793,15 @@ def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
             break
         following.append(sentence)
         previous = sentence
-    return Zone(context.sentences[number], following)
+    return Zone(context.sentences[number], following, preceding_verdict(context, number))
+
+
+def preceding_verdict(context: DocContext, number: int) -> Optional[Span]:
+    """The sentence before the claim's, in the same paragraph and making no claim itself."""
+    if number == 0 or context.candidates_by_sentence[number - 1]:
+        return None
+    before = context.sentences[number - 1]
+    return None if starts_paragraph(before, context.sentences[number]) else before
 
 
 def starts_paragraph(previous: Span, sentence: Span) -> bool:
@@ -820,6 +836,8 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
     score = own
     if own == 0 and any(UNDECIDED_PHRASES.search(s.text) for s in [zone.own] + zone.following):
         return "neutral"
+    if own == 0 and zone.preceding is not None:
+        score += sentence_score(zone.preceding, candidate) / 2  # "X is on shakier ground here. He states ..."
     if own == 0:
         for distance, sentence in enumerate(zone.following):
             score += sentence_score(sentence, candidate) / (1 + distance)
@@ -829,7 +847,9 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
         if first_cue(HOLDER_CITES_NONE, [zone.own] + zone.following, candidate) is not None:
             score -= 1
     if abs(score) < 1 and evidence and "text" in evidence and not any(hedged(s, candidate) for s in zone.following):
-        score = -1 if DENYING_WORD.search(evidence["text"]) else 1
+        claim_text = zone.own.doc.text[candidate.start : candidate.end]
+        # "never made a loss" / "the accounts show losses": evidence of the other polarity denies
+        score = 1 if bool(NEGATION.search(claim_text)) == bool(DENYING_WORD.search(evidence["text"])) else -1
     if score >= 1:
         return "agrees"
     if score <= -1:
