@@ -439,15 +439,22 @@ def _antecedent(
             continue
         if distance == 0 and _bound_elsewhere(pronoun, token):
             continue
-        # "Her mother, Susannah, ..." and "Her ..." stand for the subject too
-        is_subject = token.dep_ in SUBJECT_DEPS or (
-            token.dep_ in ("poss", "appos") and token.head.dep_ in SUBJECT_DEPS)
+        is_subject = _plays_subject(token)
         if pronoun.dep_ in SUBJECT_DEPS:  # "he" continues the last sentence's subject over a name in passing
             rank = (distance > 1, not is_subject, distance, cluster.gender is None, -token.i)
         else:
             rank = (distance, cluster.gender is None, not is_subject, -token.i)
         candidates.append((rank, cluster))
     return min(candidates, key=lambda item: item[0])[1] if candidates else None
+
+
+def _plays_subject(token: Token) -> bool:
+    """A subject, or standing for one: "Her mother, the widow Susannah, ...", "Her ..."."""
+    while token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ == "poss":
+        token = token.head
+    return token.dep_ in SUBJECT_DEPS
 
 
 def _bound_elsewhere(pronoun: Token, name: Token) -> bool:

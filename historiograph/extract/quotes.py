@@ -60,7 +60,7 @@ SPEECH_LEMMAS = set(
     "reply answer explain declare announce observe suggest contend remark state report concede "
     "confess think regard consider term dub label brand dismiss praise predict promise ask cry "
     "shout proclaim assert maintain conclude put sum recount protest boast lament reflect believe "
-    "hold feel envisage".split()
+    "hold feel envisage record relate".split()
 )
 # Verbs that pass judgment through "as": the quoted judgment is the subject's ("hail X as 'y'").
 AS_VERBS = {"approve", "denounce", "condemn", "hail", "characterise", "characterize", "portray",
@@ -69,7 +69,8 @@ AS_VERBS = {"approve", "denounce", "condemn", "hail", "characterise", "character
 DOCUMENT_NOUNS = set(
     "book memoir memoirs diary letter letters account history study biography survey report "
     "entry essay article pamphlet preface introduction manuscript autobiography journal notebook "
-    "statement speech lecture review column subtitle epigraph caption headline".split()
+    "statement speech lecture review column subtitle epigraph caption headline almanac tract "
+    "broadside newsletter chronicle".split()
 )
 # How many tokens back "the report" may look for "a report by X".
 EARLIER_DOCUMENT_WINDOW = 400
@@ -700,7 +701,9 @@ def looks_like_title(context: QuoteContext) -> bool:
         return True
     sentence_start = sentence_of(context.doc, context.span.start).start
     before = context.doc[max(context.span.start - 7, sentence_start):context.span.start]
-    return any(t.lower_ in TITLE_CONTEXT for t in before)
+    root = context.root()  # "her chapter on ..., 'The Death of X,' is good": the title in apposition
+    return any(t.lower_ in TITLE_CONTEXT for t in before) or (
+        root.dep_ == "appos" and root.head.lower_ in TITLE_CONTEXT)
 
 
 def _is_short_term(context: QuoteContext) -> bool:
