@@ -501,6 +501,25 @@ def part_of_year(match: re.Match, context: Context) -> Optional[Value]:
     return Value(f"{_ymd(year, first)}/{_ymd(year, last)}", anchor=Anchor(year, last))
 
 
+def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
+    """some days earlier, many years later: days and weeks stay in the anchor's month (roughly);
+    months and years open an interval after (or before) the anchor. Nothing counts from them."""
+    direction = match.group("direction").lower()
+    later = direction not in ("earlier", "before", "ago")
+    anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
+    if anchor is None:
+        return Value("XXXX", relative=True)
+    unit = UNIT_SINGULARS.get(match.group("unit").lower())
+    if unit in ("day", "week"):
+        return Value(_ymd(anchor.year, anchor.month) + "~", relative=True)
+    if unit == "month" and anchor.month:
+        year, month = _shift_months(anchor.year, anchor.month, 1 if later else -1)
+        bound = _ymd(year, month)
+    else:
+        bound = _ymd(anchor.year + (1 if later else -1))
+    return Value(f"{bound}/.." if later else f"../{bound}", relative=True)
+
+
 # --- rules -------------------------------------------------------------------------------
 
 _YEAR_TAIL = rf"(?:,?\s{_year('year')})?"
@@ -555,6 +574,10 @@ RULES = [
         rf"\b(?:(?P<hedge>(?i:{APPROXIMATE_WORDS}|some|nearly|almost))\s)?"
         rf"(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
         rf"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"), offset),
+    Rule("vague_offset", re.compile(
+        r"\b(?i:some|several|many|a few|a number of)\s(?P<unit>(?i:years|months|weeks|days|decades))\s"
+        r"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"),
+        vague_offset),
     Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
     Rule("bare_year", re.compile(_year("year")), bare_year),
 ]

@@ -121,3 +121,12 @@ def test_a_date_that_is_a_book_title_is_flagged():
 def test_malformed_or_extreme_publication_dates_do_not_crash(date):
     for time in find_times("Yesterday, last October, two years later, on March 3.", date):
         parse_edtf(time.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The council met on November 7, 1917; it could have met some days earlier.", "1917-11~"),
+    ("The rising came in March 1921, and he defended it many years later.", "1922/.."),
+    ("The rising came in March 1921; some months earlier he had warned of it.", "../1921-02"),
+])
+def test_vague_offsets_are_approximate_or_open(text, expected):
+    assert values(text, "1980-04-17")[-1][1] == expected
