@@ -130,7 +130,7 @@ REJECTING_PHRASES = re.compile(
     r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"does not survive|is simply wrong|little to do with|nothing of the kind|"
-    r"on the contrary|the opposite is true|not a shred|part company with|(?:weaker|shaky|thin) ground|"
+    r"on the contrary|the opposite is true|not a shred|part company with|(?:weak|weaker|shaky|shakier|thin|thinner) ground|"
     r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
     r"less (?:careful|convincing|persuasive|reliable|sure-footed|sure|happy|successful)|"

@@ -127,6 +127,36 @@ def test_stance_is_read_from_the_evaluative_language_around_the_claim(nlp, text,
     assert claim_about(claims_of(nlp, text), "canal was a failure").stance == stance
 
 
+@pytest.mark.parametrize("text, stance", [
+    ("Hugo Marr argues that the canal was a failure. No one who reads the tolls will want to dispute this.",
+     "agrees"),
+    ("Hugo Marr argues that the canal was a failure. I cannot find anything to support him.", "disagrees"),
+    ("Hugo Marr argues that the canal was a failure. Few engineers would agree.", "disagrees"),
+    ("Hugo Marr is on shakier ground with money. He states that the canal was a failure.", "disagrees"),
+])
+def test_negation_scope_and_a_judging_sentence_before(nlp, text, stance):
+    assert claim_about(claims_of(nlp, text), "canal was a failure").stance == stance
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Ida Lowe states that the mill never made a loss. The mill's accounts show losses in most years.",
+     "disagrees"),
+    ("Ida Lowe states that the mill made a loss. The mill's accounts show losses in most years.", "agrees"),
+    ("Ida Lowe states that the mill made a loss. The mill's accounts show no loss at all.", "disagrees"),
+])
+def test_evidence_without_a_verdict_takes_sides_by_its_polarity(nlp, text, stance):
+    claim = claim_about(claims_of(nlp, text), "mill")
+    assert claim.stance == stance
+    assert claim.evidence["text"].startswith("The mill's accounts")
+
+
+def test_conviction_adjective_and_a_view_put_forward_by_someone(nlp):
+    claims = claims_of(nlp, "Ida Lowe is convinced that the mill was sold too cheaply. "
+                            "The older view, put forward by Canon Arthur Veal, was that the monks ruined the abbey.")
+    assert claim_about(claims, "sold too cheaply").holder_name == "Ida Lowe"
+    assert "Veal" in claim_about(claims, "monks ruined").holder_name
+
+
 def test_a_verdict_that_follows_judges_the_claim_before_it(nlp):
     text = "Hugo Marr contends that the reform was needed from the start. He is, no doubt, right that it was."
     assert claim_about(claims_of(nlp, text), "reform was needed").stance == "agrees"
