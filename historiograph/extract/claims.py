@@ -793,15 +793,25 @@ def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
             break
         following.append(sentence)
         previous = sentence
-    return Zone(context.sentences[number], following, preceding_verdict(context, number))
+    return Zone(context.sentences[number], following, preceding_verdict(context, number, candidate))
 
 
-def preceding_verdict(context: DocContext, number: int) -> Optional[Span]:
-    """The sentence before the claim's, in the same paragraph and making no claim itself."""
+def preceding_verdict(context: DocContext, number: int, candidate: Candidate) -> Optional[Span]:
+    """The sentence before the claim's when it judges the same holder ("Lamb is on shakier ground
+    with money. He states that ..."): same paragraph, no claim of its own."""
     if number == 0 or context.candidates_by_sentence[number - 1]:
         return None
     before = context.sentences[number - 1]
-    return None if starts_paragraph(before, context.sentences[number]) else before
+    if starts_paragraph(before, context.sentences[number]):
+        return None
+    subject = subject_of(before.root)
+    if subject is None or candidate.holder is None:
+        return None
+    referent = (
+        pronoun_referent(context.doc, context, subject) if subject.lower_ in PERSON_PRONOUNS
+        else named_entity(context.doc, subject)
+    )
+    return before if referent is not None and referent.id == candidate.holder else None
 
 
 def starts_paragraph(previous: Span, sentence: Span) -> bool:
