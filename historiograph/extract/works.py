@@ -83,7 +83,7 @@ def split_names(text: str) -> list[str]:
     for part in parts:
         if part in NAME_SUFFIXES and names:
             names[-1] += ", " + part
-        elif part.lower() not in ("others", "et al", "other"):
+        elif part[:1].isupper():  # "street by street, and translated them": prose, not names
             names.append(part)
     return names
 

@@ -83,3 +83,8 @@ def test_his_stands_for_the_subject_of_the_sentence(nlp):
     doc = parse_text(nlp, text, date="1981-01-01")
     named = [w for w in doc._.works if not w.reviewed]
     assert [(w.title, w.authors) for w in named] == [("Winter at the Mill", ["Daniel Crewe"])]
+
+
+def test_a_by_inside_prose_yields_no_names():
+    work = parse_work_block("Streets", ["by Ilse Marten", "street by street, and translated them with tact."])
+    assert work.authors == ["Ilse Marten"]
