@@ -192,6 +192,12 @@ OWNED_TITLE = re.compile(
     rf"(?P<title>{TITLE_WORDS})")
 # "wrote The Long Retreat", "the author of Red Winter", "for writing The Last Ledger"
 AUTHORED_TITLE = re.compile(rf"\b(?:wrote|writing|published|publishing|author of|authors of)\s(?P<title>{TITLE_WORDS})")
+# A date named as a work: "Halloran's book May 9, 1945" (the noun before it is required)
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATED_TITLE = re.compile(
+    rf"\b(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)\s(?:\w+\s)?"
+    rf"(?:book|novel|study|memoir|history|essay|poem|play|film|pamphlet|chronicle),?\s"
+    rf"(?P<title>(?:{_MONTH_NAMES})\s\d{{1,2}},\s\d{{4}}|\d{{1,2}}\s(?:{_MONTH_NAMES})\s\d{{4}})")
 # Entity labels that say a capitalised run is a name, not a title
 NOT_TITLE_LABELS = {"PERSON", "GPE", "LOC", "ORG", "NORP", "DATE", "FAC", "EVENT"}
 # A body title this close to a header title (0-100) is that work
@@ -264,12 +270,13 @@ def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> li
     names = name_spans(doc)
     subjects = sentence_subjects(doc, people)
     found = []
-    for pattern in (OWNED_TITLE, AUTHORED_TITLE):
+    for pattern in (OWNED_TITLE, AUTHORED_TITLE, DATED_TITLE):
         for match in pattern.finditer(text):
             title = _trim_title(match.group("title"))
             start = match.start("title")
             end = start + len(title)
-            if len(title.split()) < 2 or _covers(names, start, end):
+            is_name = pattern is not DATED_TITLE and _covers(names, start, end)
+            if len(title.split()) < 2 or is_name:
                 continue
             found.append(TitleMention(title, start, end, _owner(match, doc, people, works, subjects)))
     return found

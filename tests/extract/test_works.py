@@ -88,3 +88,11 @@ def test_his_stands_for_the_subject_of_the_sentence(nlp):
 def test_a_by_inside_prose_yields_no_names():
     work = parse_work_block("Streets", ["by Ilse Marten", "street by street, and translated them with tact."])
     assert work.authors == ["Ilse Marten"]
+
+
+def test_a_date_can_be_a_title(nlp):
+    text = "Paul Halloran wrote about the surrender. Halloran's book May 9, 1945, was banned for a decade."
+    doc = parse_text(nlp, text, date="1981-01-01")
+    named = [w for w in doc._.works if not w.reviewed]
+    assert [(w.title, w.authors) for w in named] == [("May 9, 1945", ["Paul Halloran"])]
+    assert [t.in_title for t in doc._.times if t.text == "May 9, 1945"] == [True]
