@@ -1,4 +1,8 @@
 """Review headers as bibliographic records, and works named in the body."""
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from historiograph.extract.works import header_works, parse_work_block
@@ -96,3 +100,28 @@ def test_a_date_can_be_a_title(nlp):
     named = [w for w in doc._.works if not w.reviewed]
     assert [(w.title, w.authors) for w in named] == [("May 9, 1945", ["Paul Halloran"])]
     assert [t.in_title for t in doc._.times if t.text == "May 9, 1945"] == [True]
+
+
+GOLD = Path(__file__).resolve().parents[2] / "gold" / "works"
+
+
+def gold_headers():
+    """Each reviewed work of the gold texts, with its block split off by blank lines."""
+    for split in ("dev", "test"):
+        yield from _split_headers(GOLD / split)
+
+
+def _split_headers(directory):
+    for line in map(json.loads, (directory / "gold.jsonl").read_text().splitlines()):
+        text = (directory / line["file"]).read_text()
+        blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+        head = blocks[1:next(i for i, b in enumerate(blocks) if len(b) >= 200)]
+        records = [g for g in line["works"] if g.get("reviewed", True)]
+        for (title, lines), gold in zip(zip(head[::2], head[1::2]), records):
+            yield pytest.param(title, lines.split("\n"), gold, id=title[:30])
+
+
+@pytest.mark.parametrize("title, lines, gold", list(gold_headers()))
+def test_gold_headers_parse_field_for_field(title, lines, gold):
+    work = parse_work_block(title, lines)
+    assert {name: getattr(work, name) for name in gold} == gold
