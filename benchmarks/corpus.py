@@ -1,8 +1,10 @@
 """Benchmark corpora made from the bundled examples: their sentences recombined into new essays.
 
 Every essay draws its sentences at random from the pool of all example sentences, so the
-vocabulary and the extractors' workload are those of the examples, while two essays share too
-few five-word runs to be taken for copies of one article. One essay in ``COPY_EVERY`` also gets
+vocabulary and the extractors' workload are those of the examples. The pool is small (a few
+hundred sentences), so in each drawn sentence some lower-case words are swapped for others of
+the pool: otherwise thousands of essays would share so many five-word runs that the merge
+would see near-copies everywhere, which real corpora do not have. One essay in ``COPY_EVERY`` also gets
 a second, scraped copy (cut short, with residue lines) so the merge stage has real work.
 """
 from __future__ import annotations
@@ -22,6 +24,10 @@ TAGS = re.compile(r"<[^>]+>")
 SENTENCES_PER_PARAGRAPH = (2, 5)
 PARAGRAPHS_PER_ESSAY = (5, 9)
 COPY_EVERY = 10
+# Share of lower-case words swapped in each drawn sentence: five-word runs then survive in
+# under half the places, so two essays sharing a sentence rarely share its shingles.
+SWAP_SHARE = 0.15
+LOWER_WORD = re.compile(r"^[a-z]+$")
 # Lines a scraper leaves around an article: the cleaner drops them, the merge ignores them.
 RESIDUE = ["Advertisement", "Share this article", "Subscribe now"]
 
@@ -41,13 +47,24 @@ def example_sentences() -> list[str]:
     return sentences
 
 
-def essay(rng: random.Random, sentences: list[str], number: int) -> tuple[str, list[str]]:
+def essay(rng: random.Random, sentences: list[str], words: list[str], number: int) -> tuple[str, list[str]]:
     """A title and the paragraphs of one new essay."""
     paragraphs = [
-        " ".join(rng.choice(sentences) for _ in range(rng.randint(*SENTENCES_PER_PARAGRAPH)))
+        " ".join(varied(rng, rng.choice(sentences), words) for _ in range(rng.randint(*SENTENCES_PER_PARAGRAPH)))
         for _ in range(rng.randint(*PARAGRAPHS_PER_ESSAY))
     ]
     return f"Essay number {number}", paragraphs
+
+
+def varied(rng: random.Random, sentence: str, words: list[str]) -> str:
+    return " ".join(
+        rng.choice(words) if LOWER_WORD.match(word) and rng.random() < SWAP_SHARE else word
+        for word in sentence.split(" ")
+    )
+
+
+def lower_words(sentences: list[str]) -> list[str]:
+    return sorted({word for sentence in sentences for word in sentence.split(" ") if LOWER_WORD.match(word)})
 
 
 def scraped_copy(rng: random.Random, title: str, paragraphs: list[str]) -> str:
@@ -64,8 +81,9 @@ def corpus_texts(seed: int = 1) -> Iterator[tuple[str, str]]:
     """(file name, text) of new essays and their extra copies, without end."""
     rng = random.Random(seed)
     sentences = example_sentences()
+    words = lower_words(sentences)
     for number in itertools.count():
-        title, paragraphs = essay(rng, sentences, number)
+        title, paragraphs = essay(rng, sentences, words, number)
         yield f"essay-{number:06d}.txt", "\n\n".join([title, *paragraphs]) + "\n"
         if number % COPY_EVERY == 0:
             yield f"essay-{number:06d}-copy.txt", scraped_copy(rng, title, paragraphs)

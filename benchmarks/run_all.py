@@ -26,13 +26,18 @@ def benchmarks(words: list[str]) -> list[Path]:
     return [p for p in found if not words or any(word in p.stem for word in words)]
 
 
+def is_ratio(line: str) -> bool:
+    """Our benchmarks' RATIO lines, and the ratio lines of benchmarks written in another style."""
+    return line.startswith(RATIO_PREFIX) or "ratio" in line.lower()
+
+
 def main() -> int:
     ratios, failed = [], []
     for script in benchmarks(sys.argv[1:]):
         print(f"== {script.name}", flush=True)
         process = subprocess.run([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
         print(process.stdout, end="", flush=True)
-        ratios += [line for line in process.stdout.splitlines() if line.startswith(RATIO_PREFIX)]
+        ratios += [line for line in process.stdout.splitlines() if is_ratio(line)]
         if process.returncode != 0:
             failed.append(script.name)
     print("\n== summary")

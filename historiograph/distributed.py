@@ -113,12 +113,9 @@ def build_bucket(plan: MergePlan, settings: Settings, url: str, *pieces: list) -
             keyed.setdefault(key, []).append((place, copy))
     report = Report()
     documents = (finish(d, settings, report) for key in sorted(keyed) for d in plan.merge(key, keyed[key]))
-    store = worker_store(url)
-    lines = []
-    for document in extract(documents, settings, worker_pipeline(settings.model)):
-        store.save(document)
-        lines.append(document_json(document))
-    return lines, report
+    extracted = list(extract(documents, settings, worker_pipeline(settings.model)))
+    worker_store(url).save_all(extracted)
+    return [document_json(d) for d in extracted], report
 
 
 # --- the run ---------------------------------------------------------------------------------

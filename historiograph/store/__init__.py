@@ -63,15 +63,16 @@ class Store:
             insert_missing(connection, schema.sources, rows, ("sha256", "path"))
 
     def save(self, document: Document) -> None:
+        self.save_all([document])
+
+    def save_all(self, documents: Iterable[Document]) -> None:
+        """Documents replaced in one transaction: a Dask partition's, so writers rarely wait.
+
+        Their locks are taken in id order, so two writers sharing documents cannot deadlock.
+        """
         with self.engine.begin() as connection:
-            lock_document(connection, document.id)
-            for table in schema.DOCUMENT_TABLES:
-                connection.execute(delete(table).where(table.c.document_id == document.id))
-            connection.execute(delete(schema.documents).where(schema.documents.c.id == document.id))
-            connection.execute(insert(schema.documents), [document_row(document)])
-            for table, rows in child_rows(document):
-                if rows:
-                    connection.execute(insert(table), rows)
+            for document in sorted(documents, key=lambda d: d.id):
+                replace_document(connection, document)
 
     # --- reading -------------------------------------------------------------------------
     def document_ids(self) -> list[str]:
@@ -148,6 +149,17 @@ def lock_document(connection: Connection, document_id: str) -> None:
     if connection.dialect.name == "postgresql":
         key = int(hashlib.sha256(document_id.encode("utf-8")).hexdigest()[:15], 16)
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def replace_document(connection: Connection, document: Document) -> None:
+    lock_document(connection, document.id)
+    for table in schema.DOCUMENT_TABLES:
+        connection.execute(delete(table).where(table.c.document_id == document.id))
+    connection.execute(delete(schema.documents).where(schema.documents.c.id == document.id))
+    connection.execute(insert(schema.documents), [document_row(document)])
+    for table, rows in child_rows(document):
+        if rows:
+            connection.execute(insert(table), rows)
 
 
 def document_row(document: Document) -> dict:
