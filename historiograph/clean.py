@@ -83,6 +83,8 @@ IMPRINT_LINE = re.compile(
     r"\(paper\)|\(cloth\)",
     re.IGNORECASE,
 )
+# A header line is short; a long line that mentions "books" or a price is prose.
+HEADER_LINE_MAX = 160
 # Body prose: a block this long, or a full sentence of this many words, ends the header.
 PROSE_MIN_CHARS = 200
 PROSE_MIN_WORDS = 14
@@ -317,8 +319,18 @@ def header_items(lines: list[str]) -> list[dict]:
     return items
 
 
+def is_header_block(block: Block) -> bool:
+    """Contributor and imprint lines of a reviewed work, however many words they run to."""
+    lines = [line.strip() for line in block.lines if line.strip()]
+    return all(
+        len(line) <= HEADER_LINE_MAX and (CONTRIBUTOR_LINE.match(line) or IMPRINT_LINE.search(line)) for line in lines
+    )
+
+
 def is_prose(block: Block) -> bool:
     text = block.text
+    if is_header_block(block):
+        return False
     if len(text) >= PROSE_MIN_CHARS or block.quoted:
         return True
     return len(text.split()) >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text))

@@ -156,7 +156,8 @@ def evaluate_command(gold: Path, predictions: Optional[Path], model: str) -> Non
         rows = evaluate(gold, predictions, Settings(model=model))
     except (GoldError, ModelNotFound) as error:
         fail(str(error))
-    Console().print(render(rows, str(gold)))
+    # wide enough that field names are never cut when the output goes to a file or a pipe
+    Console(width=None if sys.stdout.isatty() else 160).print(render(rows, str(gold)))
 
 
 @cli.command(name="trace")

@@ -75,3 +75,21 @@ def test_date_lines():
     assert parse_date_line("Sept. 3, 1961") == "1961-09-03"
     assert parse_date_line("March 1962") == "1962-03"
     assert parse_date_line("February 30, 1962") is None
+
+
+def test_a_long_contributor_block_stays_in_the_header():
+    text = (
+        "Letters Home\n\nThe Quarry Letters\n\n"
+        "edited by Rosalind Achterberg-Vance and Tobias Quennell, with an introduction by Mireille Dufresne-Hartley\n"
+        "Hollis & Reed, 204 pp., $9.95 (paper)\n\n"
+        + "The letters were written between 1911 and 1914 by three brothers who cut stone in the hills above the town. " * 3
+    )
+    copy = cleaned(text)
+    assert copy.header["reviewed"][0]["lines"][1] == "Hollis & Reed, 204 pp., $9.95 (paper)"
+    assert copy.paragraphs[0].text.startswith("The letters were written")
+
+
+def test_prose_mentioning_books_is_not_taken_for_an_imprint():
+    text = "Three Cities\n\nThree books about one city, each of them long, and none of them, alas, with an index worth the name.\n"
+    copy = cleaned(text)
+    assert copy.title == "Three Cities" and copy.paragraphs[0].text.startswith("Three books")
