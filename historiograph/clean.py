@@ -79,9 +79,10 @@ CONTRIBUTOR_LINE = re.compile(
     re.IGNORECASE,
 )
 IMPRINT_LINE = re.compile(
-    r"\b\d+\s*pp\b|[$£€]\s?\d|\bISBN\b|\b(press|publishers|books|editions|verlag)\b.*[,.]|"
-    r"\(paper\)|\(cloth\)",
-    re.IGNORECASE,
+    r"(?i:\b\d+\s*pp\b|[$£€]\s?\d|\bISBN\b|\((paper|cloth|paperback|hardcover)\))"
+    # a publisher alone on its line ("Yale University Press", "Harbor Books, 1979"); capitalised,
+    # so prose that merely mentions books is not taken for one
+    r"|^(\(?[A-Z][\w.'’]*:\s*)?[A-Z][\w&.'’ ]{0,60}\b(Press|Publishers|Books|Editions|Verlag)\b[,.]?(\s*\d{4}\.?)?\)?$"
 )
 # A header line is short; a long line that mentions "books" or a price is prose.
 HEADER_LINE_MAX = 160
