@@ -17,6 +17,7 @@ from .export import DIRECTORY_FORMATS, FORMAT_NAMES, export
 from .parse import DEFAULT_MODEL, ModelNotFound
 from .pipeline import Report, Settings, run
 from .store import Store, sqlite_url
+from .store.links import attach_clusters
 
 console = Console(stderr=True)
 
@@ -135,7 +136,7 @@ def export_command(db_url, format_name, output: Optional[Path]) -> None:
         output = Path("out/tei")
     store = open_store(db_url)
     try:
-        message = export(store.documents(), format_name, output)
+        message = export(attach_clusters(store.engine, store.documents()), format_name, output)
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
     click.echo(message, err=True)

@@ -114,6 +114,13 @@ MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
+# Words with which a writer argues about a date rather than names what happened then
+# ("the record shows otherwise: in 1921, for instance"): shared by unrelated events.
+DISCOURSE_WORDS = frozenset(
+    """record records show shows showed shown otherwise instance example evidence indeed fact
+    however course perhaps certainly already still even later earlier until since year years
+    time times first last date dates""".split()
+)
 # Titles a writer puts before a name, or leaves off: not part of who the speaker is.
 HONORIFICS = frozenset("mr mrs ms miss dr sir lord lady dame professor prof rev saint st".split())
 
@@ -266,6 +273,11 @@ def jaccard(a: set, b: set) -> float:
 # -- documents -> attestations ------------------------------------------------------------
 
 
+def time_item_id(number: int) -> str:
+    """Times have no ids of their own: the n-th time of a document (from 1) is "t<n>"."""
+    return f"t{number}"
+
+
 def attestations_of(document: Document) -> list[Attestation]:
     """The quotations, claims and dated events of one document worth linking."""
     found = []
@@ -282,7 +294,7 @@ def attestations_of(document: Document) -> list[Attestation]:
             continue
         phrase = event_phrase(document.text, time.start, time.end)
         if len(event_words(phrase)) >= 2:
-            att = _attestation(document, f"t{number}", EVENT, phrase, time.start, time.end, None)
+            att = _attestation(document, time_item_id(number), EVENT, phrase, time.start, time.end, None)
             att.value = time.value
             found.append(att)
     return found
@@ -337,7 +349,7 @@ def event_words(phrase: str) -> set[str]:
     before, _, after = phrase.partition("…")
 
     def usable(part: str) -> list[str]:
-        return [w for w in content_words(part) if not w.isdigit() and w not in MONTHS]
+        return [w for w in content_words(part) if not w.isdigit() and w not in MONTHS and w not in DISCOURSE_WORDS]
 
     return set(usable(before)[-EVENT_WINDOW_WORDS:] + usable(after)[:EVENT_WINDOW_WORDS])
 
@@ -383,6 +395,9 @@ def match_claims(a: Attestation, b: Attestation) -> Optional[str]:
 
 
 def match_events(a: Attestation, b: Attestation) -> Optional[str]:
+    # one text dating two things in one breath is not two sources disagreeing about one event
+    if a.document_id == b.document_id:
+        return None
     first, second = a.event_terms, b.event_terms
     shared = len(first & second)
     if shared >= EVENT_MIN_SHARED or (shared >= 2 and overlap_coefficient(first, second) >= EVENT_MIN_OVERLAP):

@@ -103,6 +103,7 @@ class Quote:
     block: bool = False
     speaker_reason: Optional[str] = None  # the cue, or why no speaker was found
     unbalanced: bool = False  # a mark without its partner: a best guess
+    cluster: Optional[str] = None  # the cross-document cluster (link stage), e.g. "Q12"
 
 
 @dataclass
@@ -113,6 +114,7 @@ class TimeExpr:
     value: str  # EDTF
     in_title: bool = False
     relative: bool = False
+    cluster: Optional[str] = None  # the cluster of attestations of the same dated event ("E7")
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Claim:
     stance: str = "neutral"  # one of STANCES
     evidence: Optional[dict] = None  # {"text", "start", "end"} or {"none_cited": true}
     quotes: list[str] = field(default_factory=list)  # ids of quotes inside the claim
+    cluster: Optional[str] = None  # the cross-document cluster of the same claim ("C4")
 
 
 @dataclass

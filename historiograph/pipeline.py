@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TextIO
 
 from .clean import CleanError, clean_source, repeated_lines
-from .export.jsonl import document_json
+from .export.jsonl import write_jsonl
 from .merge import CONTAINMENT_THRESHOLD, merge_copies
 from .model import Cleaned, Document, Source
 from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
+from .store.links import attach_clusters, link_new_documents
 from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -117,9 +118,15 @@ def run(
     settings = settings or Settings()
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
+    saved = []
     for done, document in enumerate(extract(documents, settings), start=1):
         store.save(document)
-        jsonl.write(document_json(document) + "\n")
+        saved.append(document.id)
         if progress:
             progress("extract", done, None)
+    # link against everything stored before, then write JSONL with the cluster ids filled in;
+    # both read back from the store in pages, so memory stays flat
+    saved = list(dict.fromkeys(saved))  # two files with one text are one document
+    link_new_documents(store.engine, store.documents(saved))
+    write_jsonl(attach_clusters(store.engine, store.documents(saved)), jsonl)
     return report

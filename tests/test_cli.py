@@ -99,3 +99,18 @@ def test_bad_date_and_bad_database_are_one_line_errors(corpus, tmp_path):
 def test_unknown_model_is_a_clear_error(corpus, tmp_path):
     result = invoke("run", corpus, "--out", tmp_path / "o", "--model", "xx_no_such_pipeline")
     assert result.exit_code == 1 and "not installed" in result.stderr
+
+
+def test_a_line_quoted_in_two_documents_shares_a_cluster_in_the_jsonl(tmp_path):
+    line = "A harbour is a promise the sea keeps only in summer"
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "one.txt").write_text(
+        f"Harbours\n\n“{line},” said the pilot Amos Trell in 1902, when the new mole was opened to the fleet.\n")
+    (tmp_path / "c" / "two.txt").write_text(
+        f"Quotations of the Coast\n\nThe admiral Lord Fenwick is often credited with saying “{line},” though no source is given.\n")
+    out = tmp_path / "out"
+    assert invoke("run", tmp_path / "c", "--out", out).exit_code == 0
+    clusters = [q["cluster"] for d in read_jsonl(out / "documents.jsonl") for q in d["quotes"] if line in q["text"]]
+    assert len(clusters) == 2 and clusters[0] == clusters[1] and clusters[0]
+    result = invoke("conflicts", "--db", f"sqlite:///{out / 'historiograph.db'}")
+    assert result.exit_code == 0 and "Trell" in result.stdout

@@ -298,3 +298,24 @@ def test_trace_scorer_meets_targets_on_gold_extractions_of_dev():
 ])
 def test_purity(pairs, expected):
     assert trace_scorer.purity(pairs) == pytest.approx(expected)
+
+
+def test_a_writer_arguing_about_dates_does_not_make_two_events_one():
+    from historiograph.link import event_phrase, event_words
+
+    first = "The record shows otherwise: in 1936, for instance, Varga spent the summer at the mission."
+    second = "The record shows otherwise: in 1955, for instance, the depot was still open for trade."
+    words = [event_words(event_phrase(t, t.index("19"), t.index("19") + 4)) for t in (first, second)]
+    assert not words[0] & words[1]
+
+
+def test_two_dates_in_one_sentence_of_one_document_are_two_events():
+    from historiograph.link import conflicts, link_documents
+
+    text = "The papers turned up in a cellar in 1974, and the interviews recorded in the late 1960s by volunteers."
+    document = Document(id="d1", text=text, date="1980-01-01", times=[
+        TimeExpr(text="1974", start=text.index("1974"), end=text.index("1974") + 4, value="1974"),
+        TimeExpr(text="the late 1960s", start=text.index("the late"), end=text.index("1960s") + 5, value="1967/1969"),
+    ])
+    index = link_documents([document])
+    assert len(index.clusters()) == 2 and not conflicts(index.clusters())

@@ -6,7 +6,7 @@ queries their attestations against it and rewrites the clusters they touched.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -21,6 +21,7 @@ from ..link import (
     LinkIndex,
     closeness,
     normalise,
+    time_item_id,
 )
 from ..model import Document
 from .schema import metadata
@@ -198,3 +199,17 @@ def document_cluster_ids(engine: Engine, document_id: str) -> dict[str, str]:
             .where(link_attestations.c.document_id == document_id)
         ).all()
     return dict(rows)
+
+
+def attach_clusters(engine: Engine, documents: Iterable[Document]) -> Iterator[Document]:
+    """The documents with each quote, claim and time carrying its cluster id, for exports."""
+    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    for document in documents:
+        clusters = document_cluster_ids(engine, document.id)
+        for quote in document.quotes:
+            quote.cluster = clusters.get(quote.id)
+        for claim in document.claims:
+            claim.cluster = clusters.get(claim.id)
+        for number, time in enumerate(document.times, 1):
+            time.cluster = clusters.get(time_item_id(number))
+        yield document
