@@ -93,6 +93,10 @@ PRONOUN_WINDOW = 2
 HEADER_ROLE = re.compile(r"\b(?:by|and|with)\s+", re.IGNORECASE)
 HEADER_NAME = re.compile(r"[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|de|van|von|la|le|du|da))*")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# Lower-case particles belong to the surname, not the given names: "Karim bin Saleh" is "bin
+# Saleh" for short, "Pieter de Vries" is "de Vries".
+NAME_PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "del", "della", "di", "da", "du", "des",
+                  "van", "von", "der", "den", "ter", "la", "le", "ben", "abu", "ap"}
 USER_DATA_INDEX = "historiograph.entity_index"
 
 
@@ -235,6 +239,19 @@ def _unlabelled_authors(doc: Doc, covered: set[int]) -> list[Span]:
     return found
 
 
+def _kin_appositives(doc: Doc) -> list[Span]:
+    """Names in apposition to a kinship word: "Her mother, Winifred," "his brother Jonah". The NER
+    often leaves a lone first name out or calls it a product or an organisation."""
+    found = []
+    for token in doc:
+        if token.pos_ == "PROPN" and token.is_title and token.dep_ == "appos" and token.head.lower_ in KIN_GENDER:
+            start = token.i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
+                start -= 1
+            found.append(doc[start:token.i + 1])
+    return found
+
+
 def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Span]:
     """Mentions the NER missed: capitalised tokens that repeat a known person's name word."""
     spans = []
@@ -271,7 +288,7 @@ class _Resolver:
         if not words:
             return None
         self.order += 1
-        given, surname = words[:-1], words[-1]
+        given, surname = _given_names(words), words[-1]
         cluster = self._find_person(given, surname)
         if cluster is None:
             cluster = _Cluster("PERSON", given=given, surname=surname)
@@ -301,6 +318,22 @@ class _Resolver:
                 return max(by_given, key=lambda c: c.last_seen)
         return None
 
+    def institution_ending(self, text: str) -> Optional[_Cluster]:
+        """"the Commissioners" after "the Carrick Harbour Commissioners": a lone word that ends
+        the name of an institution already named is that institution."""
+        words = surface_form(text).split()
+        # a body's word or a plural ("Commissioners"), not a surname the NER ran into an ORG
+        if len(words) != 1 or not (words[0].lower() in ORG_WORDS or words[0].endswith("s")):
+            return None
+        for (label, form), cluster in self.others.items():
+            if label == "ORG" and len(form.split()) > 1 and form.split()[-1] == words[0].lower():
+                return cluster
+        return None
+
+    def add_to(self, cluster: _Cluster, text: str, mention: Mention) -> None:
+        self.order += 1
+        cluster.add(mention, surface_form(text), self.order)
+
     def add_other(self, text: str, label: str, mention: Mention) -> _Cluster:
         form = surface_form(text)
         key = (label, form.lower())
@@ -329,6 +362,14 @@ def _person_span_type(span: Span, label: str, person_keys: set[str]) -> str:
     if label == "PERSON" and words and _has_org_word(span.text):
         return "WORK_OF_ART" if span.text.split()[0] == "The" else "ORG"
     return label
+
+
+def _given_names(words: list[str]) -> list[str]:
+    """The given names of a name's words: those before the surname and its particles."""
+    given = words[:-1]
+    while given and given[-1] in NAME_PARTICLES:
+        given = given[:-1]
+    return given
 
 
 def _known_given_name(word: str) -> bool:
@@ -400,7 +441,11 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     for name in header_names:
         known_words.update(w.lower() for w in name_words(name)[1])
     covered = {i for span, _ in spans for i in range(span.start, span.end)}
+    kin = _kin_appositives(doc)
+    person_keys.update(span[-1].lower_ for span in kin)
     authors = _unlabelled_authors(doc, covered)
+    named = covered | {span.root.i for span in authors}
+    authors += [span for span in kin if span.root.i not in named]
     person_keys.update(span[-1].lower_ for span in authors)
     known_words.update(span[-1].lower_ for span in authors)
     covered.update(i for span in authors for i in range(span.start, span.end))
@@ -418,7 +463,10 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     heads: dict[int, _Cluster] = {}
     for span, label in typed:
         mention = _mention(doc, span)
-        if label == "PERSON":
+        institution = resolver.institution_ending(span.text)
+        if institution is not None:
+            resolver.add_to(institution, span.text, mention)
+        elif label == "PERSON":
             cluster = resolver.add_person(span.text, mention, kinship_gender(span))
             if cluster is not None:
                 heads[span.root.i] = cluster
@@ -453,6 +501,8 @@ def _plays_subject(token: Token) -> bool:
     while token.dep_ == "appos" and token.head.i != token.i:
         token = token.head
     if token.dep_ == "poss":
+        if token.head.lower_ in KIN_GENDER:  # "Her mother, Winifred, ran ...": the mother is the subject
+            return False
         token = token.head
     return token.dep_ in SUBJECT_DEPS
 
@@ -464,7 +514,8 @@ def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
         return False
     verb = pronoun.head
     if pronoun.dep_ in SUBJECT_DEPS:
-        clause_heads = {verb.i, verb.head.i}
+        # "X describes ..., and he calls ...": a conjoined clause may share its subject
+        clause_heads = {verb.i} if verb.dep_ == "conj" else {verb.i, verb.head.i}
     else:  # "fair to him": up through the preposition and adjective to the clause's verb
         while verb.pos_ in ("ADP", "ADJ") and verb.head.i != verb.i:
             verb = verb.head

@@ -80,7 +80,7 @@ DOCUMENT_VERBS = {"have", "read", "begin", "end", "run", "say", "put", "state", 
 QUOTE_NOUNS = set(
     "description word words phrase term formula remark verdict judgment judgement account "
     "explanation expression slogan characterisation characterization definition comment "
-    "summary motto epithet label".split()
+    "summary motto epithet label view".split()
 )
 # Nouns before a quoted title-case span that say it is the title of a work.
 TITLE_CONTEXT = set(
@@ -102,6 +102,14 @@ VIEW_NOUNS = {"assertion", "claim", "argument", "view", "idea", "notion", "belie
 # How far below a view noun a quote may sit to be its holder's word ("the assertion that X was 'y'").
 VIEW_PATH_STEPS = 4
 MODIFIER_DEPS = {"compound", "amod", "nmod", "npadvmod"}
+# Participles that name the noun they hang on: "a plater named X", "a clerk called X".
+NAMING_LEMMAS = {"name", "call"}
+# Prepositions that make a possessed quote noun the frame of what follows: "in her words",
+# "by his own account", "in his view".
+FRAME_PREPOSITIONS = {"in", "by"}
+# Clauses without a subject of their own whose subject is the main verb's object: "remembered
+# his foreman telling him", "heard the clerk say".
+OBJECT_CONTROLLED_DEPS = {"advcl", "xcomp", "ccomp", "acl"}
 # How far up the parse a quote inside a reported clause may sit below its speech verb.
 CLAUSE_PATH_STEPS = 8
 # Dependency steps from a short quote up to the verb that can own it: call X "a", regard X as "b",
@@ -361,6 +369,10 @@ def _entity_of(doc: Doc, token: Token) -> tuple[Optional[Entity], bool]:
     # "their chairman, Dr. Obi": the appositive names him; "his brother" is not "he"
     children = sorted(token.children, key=lambda c: c.dep_ != "appos")
     for child in children:
+        if child.dep_ == "acl" and child.lemma_ in NAMING_LEMMAS:  # "a plater named X"
+            named = next((entity_at(doc, t.idx) for t in child.children if entity_at(doc, t.idx)), None)
+            if named is not None:
+                return named, False
         if child.dep_ in ("appos", "compound") or (child.dep_ == "prep" and child.lower_ == "by"):
             found = entity_at(doc, child.idx)
             if found is None and child.dep_ == "prep":
@@ -381,7 +393,11 @@ def _document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bool]]:
             entity, via_pronoun = _entity_of(doc, child)
             if entity is not None:
                 return entity, via_pronoun
-        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+        if child.dep_ == "acl" and child.tag_ == "VBN":  # "a letter written by X"
+            author = _document_author(doc, child)
+            if author is not None:
+                return author
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from", "of"):
             for object_ in child.children:
                 entity, via_pronoun = _entity_of(doc, object_)
                 if entity is not None:
@@ -412,12 +428,16 @@ def _earlier_document_author(doc: Doc, noun: Token) -> Optional[tuple[Entity, bo
 
 def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
     """The speaker a verb's subject names: a person, a pronoun, or a document's author."""
-    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and _same_paragraph(doc, c, verb)]
+    subjects = subjects or _controller(verb)
     if not subjects and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     agents = [t for c in verb.children if c.dep_ == "agent" for t in c.children]
+    inverted = [c for c in verb.children if c.i > verb.i and c.dep_ in INVERTED_SPEAKER_DEPS]
     if verb.dep_ == "parataxis":  # "X, writes the historian Y, was ...": Y follows the verb
-        agents += [c for c in verb.children if c.i > verb.i and c.dep_ in INVERTED_SPEAKER_DEPS]
+        agents += inverted
+    elif not subjects:  # the same, parsed as the main verb: only a named person will do
+        agents += [c for c in inverted if _entity_of(doc, c)[0] is not None]
     for subject in agents + subjects:
         if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ in ("relcl", "conj"):
             subject = _relative_antecedent(verb) or subject
@@ -437,6 +457,23 @@ def _subject_speaker(doc: Doc, verb: Token, reason: str) -> Optional[Speaker]:
         if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and subject.lower_ not in ("it", "which", "that"):
             return Speaker(None, f"unnamed speaker: {subject.text}")
     return None
+
+
+def _same_paragraph(doc: Doc, a: Token, b: Token) -> bool:
+    """The parser sometimes runs a review header into the first sentence: no blank line between."""
+    first, last = sorted((a.i, b.i))
+    return not any(t.is_space and t.text.count("\n") > 1 for t in doc[first:last])
+
+
+def _controller(verb: Token) -> list[Token]:
+    """The doer of a subjectless participle or infinitive that follows an object: "remembered his
+    foreman, X, telling him" (X tells), "a clerk writing to ..." (the clerk writes)."""
+    if verb.tag_ != "VBG" or verb.dep_ not in OBJECT_CONTROLLED_DEPS:
+        return []
+    head = verb.head
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    return [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
 
 
 def _relative_antecedent(verb: Token) -> Optional[Token]:
@@ -470,11 +507,15 @@ def _governs(verb: Token, context: QuoteContext) -> bool:
     token = context.root()
     if token.dep_ in ("appos", "oprd") and token.head.head.i == verb.i:  # thought Hale "a fool"
         return True
-    for _ in range(TIGHT_PATH_STEPS + 1):
+    steps = 0
+    while steps <= TIGHT_PATH_STEPS:
         head = token.head
         if head.i == verb.i:
             return True
-        passes = head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS or head.dep_ in TIGHT_PASS_DEPS
+        # "regarded X as 'a' and Y as 'b'": from a conjunct to the first one costs nothing
+        steps += token.dep_ != "conj"
+        passes = head.pos_ in TIGHT_PASS_POS or head.lower_ in TIGHT_PASS_WORDS or head.dep_ in TIGHT_PASS_DEPS \
+            or token.dep_ == "conj"
         if head.i == token.i or not passes:
             return False
         token = head
@@ -516,6 +557,7 @@ def verb_cue(context: QuoteContext) -> Optional[Speaker]:
 
     verbs.sort(key=lambda v: (not governs(v), min(abs(v.i - span.start), abs(v.i - span.end))))
     for verb in verbs:
+        verb = _reporting_participle(verb, span) or verb
         lemma = verb.lemma_
         speaker = _subject_speaker(doc, verb, f"verb:{verb.text.lower()}")
         if speaker is not None:
@@ -523,6 +565,16 @@ def verb_cue(context: QuoteContext) -> Optional[Speaker]:
             if lemma in DOCUMENT_VERBS and lemma not in SPEECH_LEMMAS:
                 speaker.reason = speaker.reason if "work author" in speaker.reason else "work author"
             return speaker
+    return None
+
+
+def _reporting_participle(verb: Token, span: Span) -> Optional[Token]:
+    """"recalled his superintendent, X, warning him: '...'": the quote is what the participle
+    between the verb and the quote reports, and its doer is the verb's object."""
+    for child in verb.children:
+        if verb.i < child.i < span.start and child.dep_ in OBJECT_CONTROLLED_DEPS \
+                and child.lemma_ in SPEECH_LEMMAS and _controller(child):
+            return child
     return None
 
 
@@ -555,10 +607,17 @@ def possessive_cue(context: QuoteContext) -> Optional[Speaker]:
                 entity, via_pronoun = _entity_of(doc, child)
                 if entity is not None:
                     reason = "in X's words" if token.lower_ == "words" else "possessive"
-                    by_account = token.lower_ == "account" and token.head.lower_ == "by"
-                    tight = token.lower_ == "words" or by_account or _copula_pair(token, context)
+                    framed = token.head.lower_ in FRAME_PREPOSITIONS and token.dep_ == "pobj"
+                    tight = token.lower_ == "words" or framed or _copula_pair(token, context) \
+                        or _judged_as(token, context)
                     return Speaker(entity, _with_pronoun(reason, via_pronoun), tight=tight)
     return None
+
+
+def _judged_as(noun: Token, context: QuoteContext) -> bool:
+    """"his description of the strikers as 'wreckers'": the quote is what the noun calls them."""
+    root = context.root()
+    return root.head.lower_ == "as" and _below(root.head, noun, 3)
 
 
 def _copula_pair(noun: Token, context: QuoteContext) -> bool:
@@ -720,18 +779,35 @@ def classify(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext
     if looks_like_title(context):
         return "title", Speaker(None, "title of a work")
     speaker = find_speaker(context)
+    if speaker is None or speaker.entity is None:
+        speaker = _announced_speaker(context) or speaker
     short = _is_short_term(context)
     named = speaker is not None and speaker.entity is not None
     if not named and is_title_case([t.text for t in context.words]):
         return "scare", Speaker(None, "a name or slogan in the writer's own quotes")
     if short and (speaker is None or not speaker.tight or speaker.entity is None and "unnamed" not in speaker.reason):
-        return "scare", Speaker(None, "a term in the writer's own quotes")
+        # "X sent greetings 'in their fight ...' while backing the 'camp' against 'imperialism'"
+        same_voice = continuation(context, previous, same_sentence_only=True)
+        return ("quotation", same_voice) if same_voice else ("scare", Speaker(None, "a term in the writer's own quotes"))
     if speaker is None:
         speaker = continuation(context, previous) or previous_subject_cue(context) or sentence_subject_cue(context)
     return "quotation", speaker or Speaker(None, "no cue")
 
 
-def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext]]) -> Optional[Speaker]:
+def _announced_speaker(context: QuoteContext) -> Optional[Speaker]:
+    """A quote that fills its paragraph after a paragraph ending in a colon ("Quayle wrote to
+    the shareholders:"): the source that paragraph names, as for a block quotation."""
+    text, raw = context.text, context.raw
+    start, end = paragraph_bounds(text, raw.start, raw.end)
+    if text[start:raw.start].strip(ALL_MARKS + " \n") or text[raw.end:end].strip(ALL_MARKS + " .,\n"):
+        return None
+    if not text[:start].rstrip().endswith(":"):
+        return None
+    return block_speaker(context.doc, RawQuote(start, end, block=True))
+
+
+def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteContext]],
+                 same_sentence_only: bool = False) -> Optional[Speaker]:
     """A quote following another by the same voice: in the same sentence, or in the next one
     when nothing but a short link ("A week later:", "Of another:") stands between them."""
     if previous is None or previous[0].kind != "quotation" or previous[0].speaker is None:
@@ -739,6 +815,8 @@ def continuation(context: QuoteContext, previous: Optional[tuple[Quote, QuoteCon
     quote, earlier = previous
     gap = context.text[quote.end:context.raw.start]
     same_sentence = earlier.sentences[-1].start == context.sentences[0].start
+    if same_sentence_only and not same_sentence:
+        return None
     next_sentence = context.sentences[0].start <= earlier.sentences[-1].end + 1
     if PARAGRAPH_BREAK.search(gap) and not context.raw.start - quote.end < 4:
         return None
