@@ -56,7 +56,8 @@ ORG_WORDS = set(
     "press university college company committee council party institute trust authority "
     "union society association ministry department railway bank board office museum "
     "library church publishers books review times government policy army guards congress "
-    "revolution movement international federation league".split()
+    "revolution movement international federation league guild commission commissioners trustees "
+    "governors directors chamber".split()
 )
 # Words in titles and institutions that a person's name does not contain.
 NOT_IN_PERSON_NAMES = {"The", "of", "Of", "and", "And", "for", "in", "on", "&"}
@@ -279,6 +280,7 @@ class _Resolver:
     def __init__(self) -> None:
         self.people: list[_Cluster] = []
         self.others: dict[tuple[str, str], _Cluster] = {}
+        self.institutions: dict[str, _Cluster] = {}  # the last word of a body's longer name
         self.order = 0
 
     def add_person(
@@ -325,10 +327,7 @@ class _Resolver:
         # a body's word or a plural ("Commissioners"), not a surname the NER ran into an ORG
         if len(words) != 1 or not (words[0].lower() in ORG_WORDS or words[0].endswith("s")):
             return None
-        for (label, form), cluster in self.others.items():
-            if label == "ORG" and len(form.split()) > 1 and form.split()[-1] == words[0].lower():
-                return cluster
-        return None
+        return self.institutions.get(words[0].lower())
 
     def add_to(self, cluster: _Cluster, text: str, mention: Mention) -> None:
         self.order += 1
@@ -338,6 +337,9 @@ class _Resolver:
         form = surface_form(text)
         key = (label, form.lower())
         cluster = self.others.setdefault(key, _Cluster(label))
+        words = form.lower().split()
+        if len(words) > 1 and (label == "ORG" or words[-1] in ORG_WORDS):
+            self.institutions[words[-1]] = cluster
         self.order += 1
         cluster.add(mention, form, self.order)
         return cluster
@@ -523,18 +525,33 @@ def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
     return name.dep_ in SUBJECT_DEPS and name.head.i in clause_heads
 
 
+def _quoted_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it lies inside quotation marks."""
+    from .quotes import find_quotes  # imported here: the quotes module reads this one
+
+    quoted = [False] * len(doc)
+    for raw in find_quotes(doc.text):
+        span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+        if span is not None and not raw.block:
+            quoted[span.start:span.end] = [True] * len(span)
+    return quoted
+
+
 def _resolve_pronouns(doc: Doc, heads: dict[int, _Cluster]) -> None:
     """Add each he/she/his/her/him to the entity it refers to, in one pass over the tokens."""
     recent: list[tuple[Token, _Cluster]] = []
     sentence_of = [0] * len(doc)
     for index, sent in enumerate(doc.sents):
         sentence_of[sent.start:sent.end] = [index] * len(sent)
+    quoted = _quoted_tokens(doc)
     for token in doc:
         if token.i in heads:
             recent.append((token, heads[token.i]))
             recent = recent[-12:]
         elif token.lower_ in PRONOUN_GENDER and token.pos_ == "PRON":
-            cluster = _antecedent(token, recent, sentence_of)
+            # '"... not even Hollis," he told Orrick': a name inside a quote is no antecedent outside it
+            visible = recent if quoted[token.i] else [(t, c) for t, c in recent if not quoted[t.i]]
+            cluster = _antecedent(token, visible, sentence_of)
             if cluster is not None:
                 cluster.mentions.append(Mention(token.idx, token.idx + len(token.text), token.text))
                 cluster.gender = cluster.gender or PRONOUN_GENDER[token.lower_]

@@ -70,7 +70,8 @@ DOCUMENT_NOUNS = set(
     "book memoir memoirs diary letter letters account history study biography survey report "
     "entry essay article pamphlet preface introduction manuscript autobiography journal notebook "
     "statement speech lecture review column subtitle epigraph caption headline almanac tract "
-    "broadside newsletter chronicle".split()
+    "broadside newsletter chronicle daybook logbook log ledger minutes notes papers testimony "
+    "recollections reminiscences interview deposition".split()
 )
 # How many tokens back "the report" may look for "a report by X".
 EARLIER_DOCUMENT_WINDOW = 400
@@ -584,15 +585,28 @@ def according_to_cue(context: QuoteContext) -> Optional[Speaker]:
     for token in context.outside:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
+        # "According to X, the wire was 'down ...'": the cue frames the quote's own clause, unless
+        # the clause denies the words ("was never the 'primitive barter'")
+        root, clause = context.root(), token.head
+        tight = (root.i == clause.i or _below(root, clause, CLAUSE_PATH_STEPS)) \
+            and not any(c.dep_ == "neg" for c in clause.children)
         for object_ in doc[token.i + 1].children:
             if object_.lemma_ in DOCUMENT_NOUNS:
                 author = _document_author(doc, object_) or _earlier_document_author(doc, object_)
                 if author is not None:
-                    return Speaker(author[0], _with_pronoun("work author", author[1]), tight=False)
+                    return Speaker(author[0], _with_pronoun("work author", author[1]), tight=tight)
             entity, via_pronoun = _entity_of(doc, object_)
+            entity = entity or _name_after_comma(doc, object_)
             if entity is not None:
-                return Speaker(entity, _with_pronoun("according to", via_pronoun), tight=False)
+                return Speaker(entity, _with_pronoun("according to", via_pronoun), tight=tight)
             return Speaker(None, f"unnamed speaker: according to {object_.text}", tight=False)
+    return None
+
+
+def _name_after_comma(doc: Doc, noun: Token) -> Optional[Entity]:
+    """"according to the editor, Silas Pym, ...": the name the parser did not hang on the noun."""
+    if noun.i + 2 < len(doc) and doc[noun.i + 1].text == ",":
+        return entity_at(doc, doc[noun.i + 2].idx)
     return None
 
 
