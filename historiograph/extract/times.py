@@ -12,6 +12,11 @@ Conventions for values that EDTF leaves open (the gold follows them):
     about 1952 -> 1952~           probably in 1952 -> 1952?
     seasons: spring 21, summer 22, autumn 23, winter 24 (the winter starting in December of Y)
     no anchor at all -> unspecified digits (XXXX-10 for "last October")
+    open bounds (EDTF level 1 open intervals): before 1921 -> ../1920, years earlier than 1921
+    -> ../1920, after 1929 -> 1930/.., by 1930 / until 1945 -> ../1930, ../1945, since 1950 ->
+    1950/<publication date> (to the story's date in a past narrative); decades before -> ../Y-10
+    weekdays: last/next/this Saturday from the publication date; "on Monday" the last one before
+    publication (the next one in the future tense), or the first on or after a story told by days
 """
 
 import bisect
@@ -502,8 +507,9 @@ def part_of_year(match: re.Match, context: Context) -> Optional[Value]:
 
 
 def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
-    """some days earlier, many years later: days and weeks stay in the anchor's month (roughly);
-    months and years open an interval after (or before) the anchor. Nothing counts from them."""
+    """some days earlier, many years later, decades before: days and weeks stay in the anchor's
+    month (roughly); months, years and decades open an interval after (or before) the anchor.
+    Nothing counts from them."""
     direction = match.group("direction").lower()
     later = direction not in ("earlier", "before", "ago")
     anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
@@ -516,8 +522,119 @@ def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
         year, month = _shift_months(anchor.year, anchor.month, 1 if later else -1)
         bound = _ymd(year, month)
     else:
-        bound = _ymd(anchor.year + (1 if later else -1))
+        step = 10 if unit == "decade" else 1  # "decades later": at least one decade on
+        bound = _ymd(anchor.year + (step if later else -step))
     return Value(f"{bound}/.." if later else f"../{bound}", relative=True)
+
+
+# The unit and amount by which a vague quantity moves a bound ("decades before 1950": ten years)
+VAGUE_STEPS = {"years": ("year", 1), "decades": ("year", 10), "months": ("month", 1), "weeks": ("week", 1),
+               "days": ("day", 1)}
+# The cues that close an interval on the date itself, or open one from it
+UP_TO_CUES = ("by", "until", "till", "up to", "no later than")
+
+
+def _precision_unit(anchor: Anchor) -> str:
+    return "day" if anchor.day else "month" if anchor.month else "year"
+
+
+def _moved(anchor: Anchor, unit: str, amount: int) -> Optional[str]:
+    value = _shifted(anchor, unit, amount)
+    return value.edtf if value else None
+
+
+# How far (characters) either side of a cue its sentence is looked for: keeps the work linear
+SENTENCE_REACH = 300
+# A present (perfect) verb in the sentence: "since 1950" runs to the time of writing
+PRESENT_TENSE = re.compile(r"\b(?:has|have|is|are|remains?)\b", re.I)
+
+
+def _since_end(cue: re.Match, context: Context) -> Optional[Anchor]:
+    """Where "since" ends: the publication date, but the story's date in a past narrative
+    ("for the first time since 1887 the paper failed to appear")."""
+    text, reach = cue.string, SENTENCE_REACH
+    start = max(text.rfind(".", max(0, cue.start() - reach), cue.start()) + 1, cue.start() - reach, 0)
+    end = text.find(".", cue.end(), cue.end() + reach)
+    sentence = text[start: end + 1 if end >= 0 else cue.end() + reach]
+    if context.discourse and not PRESENT_TENSE.search(sentence):
+        return context.discourse
+    return context.publication
+
+
+def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
+    """A point turned into the open interval (or the shifted point) its cue says; see BOUND_CUE."""
+    anchor = Anchor.from_iso(value.edtf) if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value.edtf) else None
+    if anchor is None:
+        return value
+    word = re.sub(r"\s+", " ", (cue.group("cue") or cue.group("quantified")).lower())
+    before = word in ("before", "earlier than", "prior to")
+    sign = -1 if before else 1
+    if cue.group("number"):
+        amount = NUMBER_WORDS.get(cue.group("number").lower()) or int(cue.group("number"))
+        moved = _moved(anchor, cue.group("unit").lower(), sign * amount)
+        return Value(moved, True, Anchor.from_iso(moved)) if moved else None
+    if cue.group("vague"):
+        unit, amount = VAGUE_STEPS[cue.group("vague").lower()]
+        bound = _moved(anchor, unit, sign * amount)
+    elif word in UP_TO_CUES:
+        return Value(f"../{value.edtf}", value.relative, value.anchor)
+    elif word == "since":
+        until = _since_end(cue, context)
+        later = until and (until.year, until.month or 0, until.day or 0) > (anchor.year, anchor.month or 0, anchor.day or 0)
+        return Value(f"{value.edtf}/{_ymd(until.year, until.month, until.day) if later else '..'}",
+                     value.relative, value.anchor)
+    else:
+        bound = _moved(anchor, _precision_unit(anchor), sign)
+    if bound is None or "/" in bound:
+        return None
+    return Value(f"../{bound}" if before else f"{bound}/..", value.relative, value.anchor)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A weekday named in the future tense ("will meet on Monday") is the next one, not the last
+FUTURE_TENSE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|is expected|are expected)\b|['’]ll\b", re.I)
+# A narrative that has reached a day this close to publication is the publication's week
+SAME_WEEK_DAYS = 7
+
+
+def _weekday_from(when: date, weekday: int, direction: int) -> date:
+    """The nearest such weekday strictly before (-1) or after (+1) a day, or in its week (0)."""
+    if direction == 0:
+        return when + timedelta(days=weekday - when.weekday())
+    days = (weekday - when.weekday()) % 7 if direction > 0 else (when.weekday() - weekday) % 7
+    return when + timedelta(days=direction * (days or 7))
+
+
+def weekday(match: re.Match, context: Context) -> Optional[Value]:
+    """last Saturday, next Monday, this Friday (from the publication date); "on Monday" in a story
+    told day by day is the first such day from the story's date, else the last one before
+    publication (the next one after it in the future tense)."""
+    day = WEEKDAYS.index(match.group("weekday").lower())
+    modifier = (match.group("modifier") or "").lower()
+    publication = context.publication.as_date() if context.publication else None
+    story = context.discourse.as_date() if context.discourse else None
+    if modifier in DIRECTIONS and modifier in DEICTIC_DIRECTIONS:
+        when, direction = publication or story, DIRECTIONS[modifier]
+    elif story and (publication is None or abs((publication - story).days) > SAME_WEEK_DAYS):
+        return _dated(story + timedelta(days=(day - story.weekday()) % 7))
+    else:
+        sentence = match.string[max(0, match.start() - 80): match.end() + 80]
+        when, direction = publication, 1 if FUTURE_TENSE.search(sentence) else -1
+    if when is None:
+        return Value("XXXX", relative=True)
+    return _dated(_weekday_from(when, day, direction))
+
+
+def day_around(match: re.Match, context: Context) -> Optional[Value]:
+    """the day before, the night after, the week before: next to the date the story has reached."""
+    anchor = context.discourse_or_publication()
+    if anchor is None:
+        return Value("XXXX", relative=True)
+    sign = -1 if match.group("direction").lower() in ("before", "earlier") else 1
+    unit = match.group("unit").lower()
+    if unit == "week":
+        return _week(anchor, sign)
+    return _shifted(anchor, "day" if unit in ("night", "evening", "morning") else unit, sign)
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -575,10 +692,19 @@ RULES = [
         rf"(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
         rf"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"), offset),
     Rule("vague_offset", re.compile(
-        r"\b(?i:some|several|many|a few|a number of)\s(?P<unit>(?i:years|months|weeks|days|decades))\s"
+        r"\b(?:(?i:some|several|many|a few|a number of)\s)?(?P<unit>(?i:years|months|weeks|days|decades))\s"
         r"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"),
         vague_offset),
     Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
+    # a weekday needs a cue before it; a plural ("on Saturdays") is a habit, and one followed by a
+    # date ("Monday, May 3") leaves the date to the date rules
+    Rule("weekday", re.compile(
+        rf"\b(?:(?i:on|by|since|until|till|from|that)\s(?=[A-Z])|(?=(?i:last|next|this)\s))"
+        rf"(?P<span>(?:(?P<modifier>(?i:last|next|this))\s)?(?P<weekday>(?i:{'|'.join(WEEKDAYS)})))\b(?!s\b)"
+        rf"(?!,?\s(?:the\s)?(?:\d|{_MONTH_ALT}))"), weekday, "span"),
+    Rule("day_around", re.compile(
+        r"\b[Tt]he (?P<unit>day|night|evening|morning|week|month|year) (?P<direction>before|after|earlier|later)"
+        r"(?=\s*[,.;:)—–])"), day_around),
     Rule("bare_year", re.compile(_year("year")), bare_year),
 ]
 
@@ -600,23 +726,47 @@ def is_count(text: str, start: int, end: int) -> bool:
     return bool(COUNT_NOUNS.match(text, end) or NUMBER_CUES.search(text[max(0, start - 12):start]))
 
 
+# Words that turn a point into an open interval: "before 1921" -> ../1920, "after 1929" -> 1930/..,
+# "by 1930" and "until 1945" -> ../1930, ../1945, "since 1950" -> 1950/<publication date>. A
+# quantity may come first: exact ("two years before 1929" -> 1927) or vague ("years earlier
+# than 1921" -> ../1920, "decades before 1950" -> ../1940). "not until 1945" is the date itself.
+BOUND_CUE = re.compile(
+    rf"(?<![\w-])(?:(?:(?P<number>{_NUMBER_ALT})\s(?P<unit>years?|months?|weeks?|days?|decades?)"
+    r"|(?:(?:some|several|many|a few)\s)?(?P<vague>years|months|weeks|days|decades))\s"
+    r"(?P<quantified>before|after|earlier than|later than|prior to)"
+    r"|(?P<cue>before|after|earlier than|later than|prior to|by|(?<!not\s)until|(?<!not\s)till|up to|since|"
+    r"no later than))\s$", re.I)
+# The rules whose value is a single point that such a cue can bound
+BOUNDABLE_RULES = ("bare_year", "month_year", "date_mdy", "date_dmy", "month_alone")
+# How far back (characters) a cue and its quantity may begin
+CUE_REACH = 40
+
+
 @dataclass
 class Candidate:
     start: int
     end: int
     rule: Rule
     match: re.Match
+    cue: Optional[re.Match] = None  # a bound before it: "before", "since", "two years after"
+
+
+def bound_cue(text: str, rule: Rule, start: int) -> Optional[re.Match]:
+    if rule.name not in BOUNDABLE_RULES:
+        return None
+    return BOUND_CUE.search(text, max(0, start - CUE_REACH), start)
 
 
 def find_candidates(text: str) -> list[Candidate]:
-    """Every rule's matches, overlaps resolved longest first (then leftmost)."""
+    """Every rule's matches (with the bound before them), overlaps resolved longest first (then leftmost)."""
     found = []
     for rule in RULES:
         for match in rule.pattern.finditer(text):
             start, end = match.span(rule.group)
             if rule.name in COUNTABLE_RULES and is_count(text, start, end):
                 continue
-            found.append(Candidate(start, end, rule, match))
+            cue = bound_cue(text, rule, start)
+            found.append(Candidate(cue.start() if cue else start, end, rule, match, cue))
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
     starts: list[int] = []  # the taken spans, kept sorted and disjoint: a neighbour check is enough
     taken: list[Candidate] = []
@@ -698,6 +848,8 @@ def find_times(
             value = candidate.rule.handler(candidate.match, context)
         except (ValueError, OverflowError):  # arithmetic past year 1 or 9999: no value to give
             continue
+        if value is not None and candidate.cue:
+            value = bounded(value, candidate.cue, context)
         if value is None or not _parses(value.edtf):
             continue
         in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles) or names_a_work(

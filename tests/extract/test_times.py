@@ -130,3 +130,53 @@ def test_malformed_or_extreme_publication_dates_do_not_crash(date):
 ])
 def test_vague_offsets_are_approximate_or_open(text, expected):
     assert values(text, "1980-04-17")[-1][1] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reform could have come years earlier than 1921, she argues.", [("years earlier than 1921", "../1920")]),
+    ("The mills closed before 1921.", [("before 1921", "../1920")]),
+    ("Wages fell after 1929.", [("after 1929", "1930/..")]),
+    ("The canal was finished by 1930.", [("by 1930", "../1930")]),
+    ("He kept the post until 1945.", [("until 1945", "../1945")]),
+    ("The house has stood empty since 1950.", [("since 1950", "1950/1980-04-17")]),
+    ("The treaty was signed before March 3, 1848.", [("before March 3, 1848", "../1848-03-02")]),
+    ("Two years before 1929 the bank failed.", [("Two years before 1929", "1927")]),
+    ("The roads were mapped decades before 1950.", [("decades before 1950", "../1940")]),
+])
+def test_bounds_open_an_interval(text, expected):
+    found = values(text, "1980-04-17")
+    assert found == expected
+    for _, value in found:
+        parse_edtf(value)
+
+
+def test_since_in_a_past_narrative_runs_to_the_story_date():
+    text = "The presses stopped on 9 November 1955, and for the first time since 1887 the paper failed to appear."
+    assert values(text, "1994-02-16")[-1] == ("since 1887", "1887/1955-11-09")
+
+
+def test_decades_before_without_a_number_counts_from_the_last_date():
+    text = "The mutiny broke out in March 1921. Scholars abroad had described such risings decades before."
+    assert values(text, "1980-04-17")[-1] == ("decades before", "../1911")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Last Saturday I climbed the hill.", [("Last Saturday", "1990-09-29")]),
+    ("The council met on Monday.", [("Monday", "1990-10-01")]),
+    ("The council will meet on Friday.", [("Friday", "1990-10-05")]),
+    ("The fair opens next Tuesday.", [("next Tuesday", "1990-10-09")]),
+    ("The library is closed on Saturdays.", []),
+])
+def test_weekdays_count_from_the_publication_date(text, expected):
+    assert values(text, "1990-10-04") == expected  # a Thursday
+
+
+def test_days_of_a_story_told_day_by_day():
+    text = ("The king fled on March 3, 1848. On Sunday the crowd returned. The day before, the guards "
+            "had left. That evening it rained. The next day all was calm.")
+    assert [v for _, v in values(text, "1990-10-04")] == [
+        "1848-03-03", "1848-03-05", "1848-03-04", "1848-03-04", "1848-03-05"]
+
+
+def test_a_weekday_before_a_date_leaves_it_to_the_date():
+    assert values("He died on Monday, May 3, 1920.") == [("May 3, 1920", "1920-05-03")]
