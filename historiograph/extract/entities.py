@@ -253,6 +253,14 @@ def _kin_appositives(doc: Doc) -> list[Span]:
     return found
 
 
+def _institution_short_names(doc: Doc, spans: list[tuple[Span, str]], covered: set[int]) -> list[Span]:
+    """"the Trustees" after "the Barrow Bridge Trustees": the NER often leaves the short form out."""
+    last_words = {span[-1].text for span, label in spans
+                  if len(span) > 1 and (label == "ORG" or span[-1].lower_ in ORG_WORDS)}
+    return [doc[t.i:t.i + 1] for t in doc
+            if t.i not in covered and t.text in last_words and t.is_title and not t.is_sent_start]
+
+
 def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Span]:
     """Mentions the NER missed: capitalised tokens that repeat a known person's name word."""
     spans = []
@@ -452,6 +460,7 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     known_words.update(span[-1].lower_ for span in authors)
     covered.update(i for span in authors for i in range(span.start, span.end))
     extra = [(span, "PERSON") for span in authors + _extra_person_spans(doc, covered, known_words)]
+    extra += [(span, "ORG") for span in _institution_short_names(doc, spans, covered)]
     typed = sorted(
         [(_with_title(doc, span), _person_span_type(span, label, person_keys)) for span, label in spans + extra],
         key=lambda item: item[0].start,

@@ -110,3 +110,33 @@ def test_subject_pronoun_continues_the_last_subject_over_a_name_in_passing(nlp):
     text = "Colin Vetch never liked the critics. While mocking Desmond Aird's reviews he could still quote them."
     doc = parse_text(nlp, text)
     assert entity_at(doc, text.index("he could")) is entity_named(doc, "Colin Vetch")
+
+
+def test_name_particles_belong_to_the_surname(nlp):
+    doc = parse_text(nlp, "Faisal bin Harith sold rope on the quay. Later bin Harith sold sails. "
+                          "Jan van Loon bought them, and van Loon paid late.")
+    assert {"bin Harith"} <= set(entity_named(doc, "Faisal bin Harith").aliases)
+    assert {"van Loon"} <= set(entity_named(doc, "Jan van Loon").aliases)
+
+
+def test_a_first_name_beside_a_kinship_word_is_a_person_of_its_own(nlp):
+    doc = parse_text(nlp, "Carla Venn farmed the upper field. Her husband, Iestyn, drove the tractor. He said little.")
+    iestyn = entity_named(doc, "Iestyn")
+    assert iestyn.type == "PERSON" and "He" in [m.text for m in iestyn.mentions]
+    assert "Her" in [m.text for m in entity_named(doc, "Carla Venn").mentions]
+
+
+def test_a_body_called_by_its_last_word_is_the_same_body(nlp):
+    doc = parse_text(nlp, "The Barrow Bridge Trustees met in June. The Trustees refused the toll.")
+    trustees = entity_named(doc, "Barrow Bridge Trustees")
+    assert [m.text for m in trustees.mentions] == ["The Barrow Bridge Trustees", "Trustees"]
+
+
+def test_a_name_inside_a_quote_is_no_antecedent_outside_it(nlp):
+    doc = parse_text(nlp, "Walter Brisk kept the lock. “Ask Hamish, he knows the river,” he told the visitors.")
+    brisk = entity_named(doc, "Walter Brisk")
+    assert text_of_last_pronoun(doc) in [m.start for m in brisk.mentions]
+
+
+def text_of_last_pronoun(doc):
+    return doc.text.rindex(" he ") + 1

@@ -139,6 +139,68 @@ def test_more_speaker_cues(nlp, text, words, speaker, reason):
     assert (quote.kind, quote.speaker_name, quote.speaker_reason) == ("quotation", speaker, reason)
 
 
+@pytest.mark.parametrize("text, words, speaker", [
+    # a name inside the quote is not the "he" outside it
+    ("Silas Brough ran the forge. “Nobody asked Denholm, and Denholm never forgave us,” he told the inquiry.",
+     "Nobody asked", "Silas Brough"),
+    # "her mother, X" is the subject, not the "her"
+    ("Lise Amory was a weaver. Her mother, Odile, kept the shop. “We sold cloth by the yard and gossip by the hour,” "
+     "she said.", "We sold", "Odile"),
+    # "remembered his foreman, Y, telling him": Y speaks
+    ("A stoker, Len Harrow, remembered his captain, Bram Oakes, telling him: “Coal first, prayers after.”",
+     "Coal first", "Bram Oakes"),
+    # inverted: "said the clerk, X" / "wrote the engineer X"
+    ("“The books were never balanced,” said the clerk, Ivo Dressler.", "The books", "Ivo Dressler"),
+    ("“The bridge will outlast us all,” wrote the engineer Maud Fairlie in 1899.", "The bridge", "Maud Fairlie"),
+    # a parenthetical writer
+    ("Tillbury, Ashe-Warren writes, was “a port that forgot it was a port.”", "a port", "Ashe-Warren"),
+    # "according to" before, inside and after
+    ("Pia Lindqvist knew the mill. According to Lindqvist, the looms were “older than the owners.”",
+     "older than", "Pia Lindqvist"),
+    ("“The looms were older than the owners,” according to Pia Lindqvist.", "The looms", "Pia Lindqvist"),
+    ("The gazette's editor was Cyril Mabey. According to the editor, Cyril Mabey, the strikers were “patient men.”",
+     "patient men", "Cyril Mabey"),
+    # an institution named in full earlier
+    ("The Dunmere Harbour Commissioners met in May. The Commissioners called the quay “a liability.”",
+     "a liability", "Dunmere Harbour Commissioners"),
+    # "X regarded A as 'a' and B as 'b'": both
+    ("Osric Vell regarded the clerks as “parasites” and the porters as “ballast.”", "ballast", "Osric Vell"),
+    # "his description of X as 'y'", "in his account"
+    ("Hollis Grant is severe. His description of the reformers as “dreamers” is unfair.",
+     "dreamers", "Hollis Grant"),
+    ("Robert Tate wrote the standard history. In his account the canal was “a ditch full of debts.”",
+     "a ditch", "Robert Tate"),
+])
+def test_speakers_in_harder_positions(nlp, text, words, speaker):
+    quote = quote_of(parse_text(nlp, text), words)
+    assert (quote.kind, quote.speaker_name) == ("quotation", speaker)
+
+
+def test_quoted_paragraph_after_x_wrote_is_x(nlp):
+    text = ("In 1911 the mill owner, Abel Gorton, wrote to his bankers:\n\n"
+            "“The order book is empty and the looms are idle. I ask for time, not money.”\n\nThe bankers refused.")
+    quote = quote_of(parse_text(nlp, text), "The order book")
+    assert (quote.speaker_name, quote.block) == ("Abel Gorton", False)
+
+
+def test_block_quote_by_someone_named_x(nlp):
+    text = ("Kerr prints a logbook entry by a lamp-trimmer named John Rusk:\n\n"
+            "Wind north-east. Oil low. The relief boat did not come.\n\nKerr moves on.")
+    quote = quote_of(parse_text(nlp, text), "Wind north-east")
+    assert (quote.block, quote.speaker_name) == (True, "John Rusk")
+
+
+def test_short_terms_in_a_sentence_the_speaker_already_quotes_are_theirs(nlp):
+    text = ("Sarah Orlov sent greetings to the dockers “in their struggle for a shorter day,” while backing the "
+            "“workers' front” against “speculators.”")
+    doc = parse_text(nlp, text)
+    assert [(q.kind, q.speaker_name) for q in doc._.quotes] == [("quotation", "Sarah Orlov")] * 3
+
+
+def test_denied_words_after_according_to_stay_the_writers(nlp):
+    doc = parse_text(nlp, "According to Ferris Coyle, the guild was never the “closed shop” of legend.")
+    assert quote_of(doc, "closed shop").kind == "scare"
+
 def test_block_quotation_speaker_is_the_letter_writer_not_the_quoter(nlp):
     text = ("Judith Carrow tells the story well. She quotes a letter from his wife, Martha Hale, written in winter:"
             "\n\nThe shop is shut and the creditors are at the door.\n\nThe book goes on.")
