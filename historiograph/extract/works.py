@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from ..model import Mention, Work
 from . import PIPELINE, annotations
+from .entities import entity_by_name
 
 # --- the header block ---------------------------------------------------------------------
 
@@ -184,18 +185,27 @@ _SMALL_WORDS = r"of|the|and|in|on|a|an|to|for|at|from|with|under|against|its|his
 # most two small words between them
 TITLE_WORDS = rf"[A-Z][\w'’-]*(?:(?:\s(?:{_SMALL_WORDS})){{0,2}}\s[A-Z0-9][\w'’–-]*)*"
 # Whose work it is: "his History of ...", "Petrova's The Long Retreat", "her book The Flood"
+_WORK_NOUNS = (r"book|novel|study|memoirs?|biography|history|essay|poem|play|pamphlet|treatise|diary|"
+               r"autobiography|account|survey|monograph|collection|volume")
+# Up to three words between the owner and the noun: adjectives ("his admirable new study")
+_ADJECTIVES = r"(?:[a-z][\w-]*,?\s){0,3}?"
+_OWNER = r"(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)"
 OWNED_TITLE = re.compile(
-    rf"\b(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)\s"
+    rf"\b{_OWNER}\s"
     rf"(?:(?:new|last|first|latest|early|earlier|late|later|great|famous|own|recent|best-known|celebrated)\s)?"
-    rf"(?:(?:book|novel|study|memoirs?|biography|history|essay|poem|play|pamphlet|treatise|diary|"
-    rf"autobiography|account|survey|monograph|collection),?\s)?"
+    rf"(?:{_ADJECTIVES}(?:{_WORK_NOUNS}),?\s)?"
     rf"(?P<title>{TITLE_WORDS})")
+# A work named by its kind, not its title: "his latest book on the canals", "her admirable new
+# study"; the words after "on"/"of"/"about" say which of the owner's works it is
+OWNED_WORK = re.compile(
+    rf"\b{_OWNER}\s{_ADJECTIVES}(?P<noun>book|study|memoirs?|biography|history|account|survey|monograph|volume)\b"
+    r"(?!\s[A-Z0-9])(?:\s(?:on|of|about)\s(?P<subject>[^,.;:()—–\n]{1,80}))?")
 # "wrote The Long Retreat", "the author of Red Winter", "for writing The Last Ledger"
 AUTHORED_TITLE = re.compile(rf"\b(?:wrote|writing|published|publishing|author of|authors of)\s(?P<title>{TITLE_WORDS})")
 # A date named as a work: "Halloran's book May 9, 1945" (the noun before it is required)
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATED_TITLE = re.compile(
-    rf"\b(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)\s(?:\w+\s)?"
+    rf"\b{_OWNER}\s{_ADJECTIVES}"
     rf"(?:book|novel|study|memoir|history|essay|poem|play|film|pamphlet|chronicle),?\s"
     rf"(?P<title>(?:{_MONTH_NAMES})\s\d{{1,2}},\s\d{{4}}|\d{{1,2}}\s(?:{_MONTH_NAMES})\s\d{{4}})")
 # Entity labels that say a capitalised run is a name, not a title
@@ -226,10 +236,23 @@ def person_mentions(doc: Doc) -> list[PersonMention]:
     return sorted(found, key=lambda p: p.start)
 
 
-def full_name(short: str, people: list[PersonMention], works: list[Work]) -> str:
-    """The longest name known for someone called by a surname ("Petrova" -> "Anna K. Petrova")."""
+def _same_person(short: str, name: str) -> bool:
+    """A surname alone matches on the surname; "Roy Medvedev" also matches "Roy A. Medvedev"."""
+    short_words, words = short.split(), name.split()
+    if not short_words or not words:
+        return False
+    if len(short_words) == 1:
+        return words[-1] == short_words[0]
+    return (words[0], words[-1]) == (short_words[0], short_words[-1])
+
+
+def full_name(short: str, doc: Doc, people: list[PersonMention], works: list[Work]) -> str:
+    """The longest name known for someone called by a surname ("Petrova" -> "Anna K. Petrova"):
+    the entity's name and aliases, the people named, the header's authors."""
+    entity = entity_by_name(doc, short) if annotations(doc, "entities") else None
     known = [p.name for p in people] + [a for w in works for a in w.authors]
-    matches = [n for n in known if n == short or n.split()[-1] == short]
+    known += [entity.name, *entity.aliases] if entity and entity.type == "PERSON" else []
+    matches = [n for n in known if n == short or _same_person(short, n)]
     return max(matches, key=len) if matches else short
 
 
@@ -288,7 +311,7 @@ def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[W
     sentence (its topic), else the last person named before it."""
     groups = match.groupdict()
     if groups.get("owner"):
-        return full_name(groups["owner"], people, works)
+        return full_name(groups["owner"], doc, people, works)
     if not groups.get("pronoun"):
         return None
     before = [p for p in people if p.end <= match.start() and match.start() - p.end <= PRONOUN_REACH]
@@ -296,7 +319,7 @@ def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[W
     sentence_start = sentence.sent.start_char if sentence is not None and doc.has_annotation("SENT_START") else match.start()
     in_sentence = [p for p in before if p.start >= sentence_start and p.start in subjects]
     chosen = in_sentence[0] if in_sentence else (before[-1] if before else None)
-    return full_name(chosen.name, people, works) if chosen else None
+    return full_name(chosen.name, doc, people, works) if chosen else None
 
 
 def header_title_mentions(text: str, works: list[Work], names: list[tuple[int, int]]) -> list[tuple[Work, Mention]]:
@@ -358,9 +381,42 @@ def add_body_works(doc: Doc, works: list[Work]) -> list[Work]:
         if found.author and not work.authors:
             work.authors.append(found.author)
         work.mentions.append(mention)
+    link_owned_works(doc, people, reviewed, works)
     for work in works:
         work.mentions.sort(key=lambda m: m.start)
     return works
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if not re.fullmatch(_SMALL_WORDS, w)}
+
+
+def owners_work(owner: str, subject: str, reviewed: list[Work]) -> Optional[Work]:
+    """The reviewed work of this author: the only one, or the one whose title shares most words
+    with what the phrase says it is about."""
+    theirs = [w for w in reviewed if any(_same_person(owner, a) or _same_person(a, owner)
+                                         for a in w.authors + w.editors)]
+    if len(theirs) == 1:
+        return theirs[0]
+    words = _content_words(subject)
+    scored = sorted(((len(words & _content_words(w.title)), i) for i, w in enumerate(theirs)), reverse=True)
+    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return theirs[scored[0][1]]
+    return None
+
+
+def link_owned_works(doc: Doc, people: list[PersonMention], reviewed: list[Work], works: list[Work]) -> None:
+    """"his latest book on X", "her admirable new study": a mention of the owner's reviewed work.
+    The mention ends at the noun, so dates in what it is about are not taken for a title."""
+    subjects = sentence_subjects(doc, people)
+    for match in OWNED_WORK.finditer(doc.text):
+        mention = Mention(match.start(), match.end("noun"), doc.text[match.start():match.end("noun")])
+        if _overlaps(mention, works):
+            continue
+        owner = _owner(match, doc, people, reviewed, subjects)
+        work = owners_work(owner, match.group("subject") or "", reviewed) if owner else None
+        if work is not None:
+            work.mentions.append(mention)
 
 
 class WorkExtractor:

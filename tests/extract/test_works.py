@@ -125,3 +125,41 @@ def _split_headers(directory):
 def test_gold_headers_parse_field_for_field(title, lines, gold):
     work = parse_work_block(title, lines)
     assert {name: getattr(work, name) for name in gold} == gold
+
+
+CANAL_HEADER = {"title": "Canals", "reviewed": [
+    {"title": "The Northern Canals", "lines": ["by Jonas A. Weller", "Harrow Books, 240 pp., $14.95"]},
+    {"title": "Letters from the Locks", "lines": ["by Jonas A. Weller", "Harrow Books, 140 pp., $9.95"]},
+    {"title": "The Quiet Towpath", "lines": ["by Edith Lowe", "Fenwick Press, 300 pp., $20.00"]}]}
+CANAL_BODY = ("Edith Lowe is a patient writer, and her admirable new study deserves readers. "
+              "Jonas Weller, in his disappointing study of the northern canals, says little about the locks. "
+              "Weller's latest book on the lock-keepers' letters is better. His controversial new book "
+              "June 22, 1941, was banned. Weller admires Crane's History of the Salt Roads, which Martin "
+              "Crane wrote in 1950. Edith Lowe's new book is short.")
+
+
+@pytest.fixture(scope="module")
+def canal_doc(nlp):
+    return parse_text(nlp, CANAL_BODY, date="1981-01-01", header=CANAL_HEADER)
+
+
+def test_a_possessive_work_without_title_is_the_owners_reviewed_work(canal_doc):
+    mentions = {w.title: [m.text for m in w.mentions] for w in canal_doc._.works if w.reviewed}
+    assert mentions["The Quiet Towpath"] == ["her admirable new study", "Lowe's new book"]
+
+
+def test_among_several_works_of_one_author_the_subject_words_choose(canal_doc):
+    mentions = {w.title: [m.text for m in w.mentions] for w in canal_doc._.works if w.reviewed}
+    assert mentions["The Northern Canals"] == ["his disappointing study"]
+    assert mentions["Letters from the Locks"] == ["Weller's latest book"]
+
+
+def test_a_dated_title_after_adjectives_and_a_history_with_the_fullest_name(canal_doc):
+    named = {w.title: w.authors for w in canal_doc._.works if not w.reviewed}
+    assert named == {"June 22, 1941": ["Jonas A. Weller"], "History of the Salt Roads": ["Martin Crane"]}
+
+
+def test_a_kind_of_work_with_no_reviewed_work_of_that_author_links_nothing(nlp):
+    doc = parse_text(nlp, "Martin Crane wrote much. His latest book on the salt roads is long.",
+                     date="1981-01-01", header=CANAL_HEADER)
+    assert all(m.text != "His latest book" for w in doc._.works for m in w.mentions)
