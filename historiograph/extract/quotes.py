@@ -27,6 +27,7 @@ resolved pronoun led there. Guesses say so: "previous sentence subject (weak)", 
 "a term in the writer's own quotes", "title of a work".
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -147,11 +148,21 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The start of the paragraph holding ``start`` and the end of the one holding ``end``."""
-    breaks_before = [m.end() for m in PARAGRAPH_BREAK.finditer(text, 0, start)]
-    after = PARAGRAPH_BREAK.search(text, end)
-    return (breaks_before[-1] if breaks_before else 0), (after.start() if after else len(text))
+class ParagraphIndex:
+    """The paragraph breaks of a text, found once, so each quote's paragraph is a lookup."""
+
+    def __init__(self, text: str) -> None:
+        breaks = [(m.start(), m.end()) for m in PARAGRAPH_BREAK.finditer(text)]
+        self.break_starts = [b[0] for b in breaks]
+        self.break_ends = [b[1] for b in breaks]
+        self.length = len(text)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The start of the paragraph holding ``start`` and the end of the one holding ``end``."""
+        before = bisect.bisect_right(self.break_ends, start)
+        after = bisect.bisect_left(self.break_starts, end)
+        return (self.break_ends[before - 1] if before else 0,
+                self.break_starts[after] if after < len(self.break_starts) else self.length)
 
 
 def _opens_here(text: str, i: int) -> bool:
@@ -296,7 +307,7 @@ class Speaker:
 class QuoteContext:
     """One quote's place in the parse: its tokens, the tokens of its sentences outside any quote."""
 
-    def __init__(self, doc: Doc, raw: RawQuote, inside: list[bool], text: str) -> None:
+    def __init__(self, doc: Doc, raw: RawQuote, inside: list[bool], text: str, paragraphs: ParagraphIndex) -> None:
         self.doc = doc
         self.text = text  # doc.text, built once: spaCy joins the tokens anew on every access
         self.raw = raw
@@ -304,7 +315,7 @@ class QuoteContext:
         first, last = self.span[0], self.span[-1]
         self.sentences = _sentences_between(doc, sentence_of(doc, first.i).start, sentence_of(doc, last.i).end)
         # the parser sometimes runs a sentence over a paragraph break: cues stay in the paragraph
-        start, end = paragraph_bounds(text, raw.start, raw.end)
+        start, end = self.paragraph = paragraphs.bounds(raw.start, raw.end)
         self.outside = [t for s in self.sentences for t in s if not inside[t.i] and start <= t.idx < end]
         self.inside = inside
 
@@ -812,10 +823,13 @@ def _announced_speaker(context: QuoteContext) -> Optional[Speaker]:
     """A quote that fills its paragraph after a paragraph ending in a colon ("Quayle wrote to
     the shareholders:"): the source that paragraph names, as for a block quotation."""
     text, raw = context.text, context.raw
-    start, end = paragraph_bounds(text, raw.start, raw.end)
+    start, end = context.paragraph
     if text[start:raw.start].strip(ALL_MARKS + " \n") or text[raw.end:end].strip(ALL_MARKS + " .,\n"):
         return None
-    if not text[:start].rstrip().endswith(":"):
+    before = start - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    if before < 0 or text[before] != ":":
         return None
     return block_speaker(context.doc, RawQuote(start, end, block=True))
 
@@ -856,10 +870,11 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     text = doc.text
     raws = find_quotes(text)
     inside = _inside_marks(doc, raws)
+    paragraphs = ParagraphIndex(text)
     quotes: list[Quote] = []
     previous: Optional[tuple[Quote, QuoteContext]] = None
     for raw in raws:
-        context = QuoteContext(doc, raw, inside, text)
+        context = QuoteContext(doc, raw, inside, text, paragraphs)
         if context.span is None or not len(context.span):
             continue
         kind, speaker = classify(context, previous)
