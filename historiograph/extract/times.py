@@ -126,6 +126,8 @@ class Context:
     def __init__(self, publication_date: Optional[str]):
         self.publication = Anchor.from_iso(publication_date)
         self.discourse: Optional[Anchor] = None
+        # the start of the last decade or century named since then ("the 1890s ... decades later")
+        self.coarse: Optional[Anchor] = None
 
     def discourse_or_publication(self) -> Optional[Anchor]:
         return self.discourse or self.publication
@@ -516,6 +518,8 @@ def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
     if anchor is None:
         return Value("XXXX", relative=True)
     unit = UNIT_SINGULARS.get(match.group("unit").lower())
+    if unit == "decade" and context.coarse:
+        anchor = context.coarse
     if unit in ("day", "week"):
         return Value(_ymd(anchor.year, anchor.month) + "~", relative=True)
     if unit == "month" and anchor.month:
@@ -597,6 +601,22 @@ FUTURE_TENSE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|is expec
 SAME_WEEK_DAYS = 7
 
 
+# A present-tense verb right before "on Tuesday" is a timetable ("the council meets on Tuesday"):
+# a third-person -s form, not "was", "has" or a word ending in -ss
+SCHEDULED_PRESENT = re.compile(r"\b(?!(?:was|has|as|is|its|his|this|us|thus)\b)[a-z]+[^s\W]s\s(?:on\s)?$")
+# How far (characters) a weekday's clause is read for its tense
+CLAUSE_REACH = 80
+
+
+def _future_clause(text: str, start: int, end: int) -> bool:
+    """Whether the clause of a weekday is in the future: its sentence up to the weekday and the
+    rest of its clause after it ("The council will meet on Friday", "On Friday it will vote")."""
+    before = text[max(0, start - CLAUSE_REACH):start]
+    before = re.split(r"[.!?]\s", before)[-1]
+    after = re.split(r"[,.;:!?]", text[end:end + CLAUSE_REACH])[0]
+    return bool(FUTURE_TENSE.search(before + " " + after) or SCHEDULED_PRESENT.search(before))
+
+
 def _weekday_from(when: date, weekday: int, direction: int) -> date:
     """The nearest such weekday strictly before (-1) or after (+1) a day, or in its week (0)."""
     if direction == 0:
@@ -618,8 +638,7 @@ def weekday(match: re.Match, context: Context) -> Optional[Value]:
     elif story and (publication is None or abs((publication - story).days) > SAME_WEEK_DAYS):
         return _dated(story + timedelta(days=(day - story.weekday()) % 7))
     else:
-        sentence = match.string[max(0, match.start() - 80): match.end() + 80]
-        when, direction = publication, 1 if FUTURE_TENSE.search(sentence) else -1
+        when, direction = publication, 1 if _future_clause(match.string, match.start(), match.end()) else -1
     if when is None:
         return Value("XXXX", relative=True)
     return _dated(_weekday_from(when, day, direction))
@@ -632,9 +651,11 @@ def day_around(match: re.Match, context: Context) -> Optional[Value]:
         return Value("XXXX", relative=True)
     sign = -1 if match.group("direction").lower() in ("before", "earlier") else 1
     unit = match.group("unit").lower()
-    if unit == "week":
-        return _week(anchor, sign)
-    return _shifted(anchor, "day" if unit in ("night", "evening", "morning") else unit, sign)
+    value = _week(anchor, sign) if unit == "week" else _shifted(
+        anchor, "day" if unit in ("night", "evening", "morning") else unit, sign)
+    if value is not None and sign < 0:
+        value.anchor = None  # a look back: the story stays where it was ("The next day" follows on)
+    return value
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -829,6 +850,10 @@ def names_a_work(text: str, start: int) -> bool:
     return bool(WORK_NOUN_BEFORE.search(text[max(0, start - 20):start]))
 
 
+# Rules whose span is too wide to count "two years later" from, but not "decades later"
+COARSE_RULES = ("decade", "spelled_decade", "century")
+
+
 def find_times(
     text: str,
     publication_date: Optional[str] = None,
@@ -855,7 +880,9 @@ def find_times(
         in_title = any(s <= candidate.start and candidate.end <= e for s, e in titles) or names_a_work(
             text, candidate.start)
         if not in_title and moves_reference(value, context.discourse, text, candidate, is_background):
-            context.discourse = value.anchor
+            context.discourse, context.coarse = value.anchor, None
+        elif not in_title and candidate.rule.name in COARSE_RULES:
+            context.coarse = Anchor(int(value.edtf[:4].replace("X", "0")))
         times.append(TimeExpr(text[candidate.start:candidate.end], candidate.start, candidate.end,
                               value.edtf, in_title=in_title, relative=value.relative))
     return times

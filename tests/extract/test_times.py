@@ -175,8 +175,18 @@ def test_days_of_a_story_told_day_by_day():
     text = ("The king fled on March 3, 1848. On Sunday the crowd returned. The day before, the guards "
             "had left. That evening it rained. The next day all was calm.")
     assert [v for _, v in values(text, "1990-10-04")] == [
-        "1848-03-03", "1848-03-05", "1848-03-04", "1848-03-04", "1848-03-05"]
+        "1848-03-03", "1848-03-05", "1848-03-04", "1848-03-05", "1848-03-06"]  # a look back stays put
 
 
 def test_a_weekday_before_a_date_leaves_it_to_the_date():
     assert values("He died on Monday, May 3, 1920.") == [("May 3, 1920", "1920-05-03")]
+
+
+def test_weekday_tense_is_read_in_its_own_clause():
+    text = "The council meets on Tuesday. The papers were sent on Friday, and the archive will show them."
+    assert values(text, "1992-03-06") == [("Tuesday", "1992-03-10"), ("Friday", "1992-02-28")]
+
+
+def test_decades_later_counts_from_the_decade_just_named():
+    text = "The diary ends probably in 1811. It was copied in the 1890s and again some decades later."
+    assert values(text, "1992-03-06")[-1] == ("some decades later", "1900/..")
