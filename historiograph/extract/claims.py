@@ -15,8 +15,8 @@ calls the model: one pass over the tokens, one over the claims.
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field, replace
+from typing import Optional, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -70,6 +70,12 @@ RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation 
 VERDICT_WORDS = {"right": 1, "correct": 1, "justified": 1, "wrong": -1, "mistaken": -1, "incorrect": -1}
 # Who "rejects/ignores the argument that ..." does not hold it, and the text does not say who does.
 REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute".split())
+# Introducing a quoted paragraph, these make it an argument rather than testimony.
+ARGUING_VERBS = frozenset("argue contend claim insist maintain assert conclude allege".split())
+# Marks and space around a quotation that fills its paragraph.
+QUOTE_EDGES = " \n\t\"'“”‘’«»"
+# Who "ignores/overlooks the argument that ..." is faulted for missing it: the writer holds it.
+OVERLOOKING_VERBS = frozenset("ignore overlook neglect forget miss disregard".split())
 # Who "supports the assertion that ..." is the evidence, not the holder: the holder is near by.
 SUPPORTING_VERBS_OF_NOUNS = frozenset("support confirm contradict".split())
 # "his inability to recognize that ...": the complement is what the subject did not grant.
@@ -91,7 +97,7 @@ PRONOUN_GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "h
 # so "not convincing" rejects and "not wrong" endorses. Words inside the claim span are the
 # holder's, not the writer's, and never count.
 ENDORSING_WORDS = frozenset(
-    "rightly correctly persuasively convincingly justly accurately aptly soundly cogently judiciously "
+    "convinced persuaded rightly correctly persuasively convincingly justly accurately aptly soundly cogently judiciously "
     "compelling convincing persuasive cogent right correct sound valid accurate judicious sensible "
     "reasonable agree concur endorse accept share illuminating shrewd perceptive insightful "
     "well-founded well-argued well-made consistent borne truth fair shrewdly admirably demonstrably "
@@ -111,7 +117,7 @@ REJECTING_WORDS = frozenset(
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
-    r"\b(I (?:entirely |fully |quite )?agree|surely right|no doubt right|is right to|are right to|"
+    r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|solid|safe|strong|sure) ground|surely right|no doubt right|is right to|are right to|"
     r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
     r"beyond dispute|well documented|bears? (?:this|him|her|them|it) out|"
     r"makes (?:the|this|that|a good) point well|makes a good point|(?:well|convincingly) (?:made|argued)|"
@@ -127,7 +133,7 @@ ENDORSING_PHRASES = re.compile(
 )
 REJECTING_PHRASES = re.compile(
     r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
-    r"points? the other way|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
+    r"points? the other way|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"does not survive|is simply wrong|little to do with|nothing of the kind|"
     r"on the contrary|the opposite is true|not a shred|part company with|(?:weak|weaker|shaky|shakier|thin|thinner) ground|"
@@ -223,6 +229,19 @@ FOLLOWING_SENTENCES = 2
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Fewer words than this are a pro-form ("She is right to do so"), not a proposition.
 MIN_PROPOSITION_WORDS = 3
+# "..., and that B": a second proposition after the first, read from the text when the parse lost it.
+TEXTUAL_CONJUNCT = re.compile(r",?\s+and\s+that\s+")
+CONJUNCT_STOP = re.compile(r"\s*(?:\(|;|—|–|--)")
+LEADING_THAT = re.compile(r"that\s+", re.IGNORECASE)
+# An aside between commas at most this long may interrupt a clause ("fall, give or take a week, on").
+ASIDE_WORDS = 5
+# A dash with no partner after it opens the writer's aside on the claim, not more of the claim:
+# "that P — a scheme incidentally proposed by ...".
+TRAILING_DASH = re.compile(r"\s*(?:—|–|--)\s*")
+# "The first claim is borne out; the second is not": ordinals that judge coordinated claims apart
+# (-1: the last one).
+ORDINALS = {"first": 0, "second": 1, "third": 2, "former": 0, "latter": -1}
+ORDINAL_REFERENTS = frozenset("claim point half part proposition assertion argument contention statement one".split())
 # Evaluative clauses this short are the writer's verdict ("I think he is correct"), not a claim.
 VERDICT_CLAUSE_TOKENS = 5
 
@@ -240,6 +259,12 @@ class Candidate:
     verdict: int = 0  # +1/-1 from the trigger itself ("is right that", "rightly shows")
     subject: Optional[Token] = None  # the holder's token, when the trigger is not a verb
     evidence: Optional[dict] = None  # a record as subject: "the minutes show that ..."
+    # "that A and that B": the spans of B, C ... (split off into claims of their own)
+    coordinated: list[tuple[int, int]] = field(default_factory=list)
+    part: Optional[tuple[int, int]] = None  # (index, count) among such coordinated claims
+    # other claims in the same sentence: their words are their holders', not the writer's verdict
+    others: list[tuple[int, int]] = field(default_factory=list)
+    overlooked: bool = False  # "X ignores the argument that P": the writer's own view against X
 
 
 class ClaimExtractor:
@@ -295,6 +320,11 @@ class DocContext:
     def index_candidates(self, candidates: list["Candidate"]) -> None:
         for candidate in candidates:
             self.candidates_by_sentence[self.sentence_of[candidate.trigger.i]].append(candidate)
+        for sentence_candidates in self.candidates_by_sentence.values():
+            for candidate in sentence_candidates:
+                candidate.others = [
+                    (o.start, o.end) for o in sentence_candidates if o is not candidate and not overlaps(o, candidate)
+                ]
 
     def sentence_candidates(self, candidate: "Candidate") -> list["Candidate"]:
         return self.candidates_by_sentence[self.sentence_of[candidate.trigger.i]]
@@ -346,19 +376,45 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
         if context.quoted[token.i]:
             continue  # the speaker's own reasoning: the quotation claim covers it
         candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
-        if candidate and is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
+        if candidate is None:
+            continue
+        candidate.end = before_trailing_aside(doc, candidate)
+        if is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
-            found.append(candidate)
+            found += split_coordinated(doc, candidate)
             if candidate.holder:
                 context.recent_holder = context.entities_by_id.get(candidate.holder)
     return found
+
+
+def before_trailing_aside(doc: Doc, candidate: Candidate) -> int:
+    """Where the claim ends if a lone dash opens an aside in it ("— a policy advocated by ...");
+    paired dashes ("one thing — power — and ...") are the claim's own parenthesis."""
+    text = doc.text[candidate.start : candidate.end]
+    dash = TRAILING_DASH.search(text)
+    if dash is None:
+        return candidate.end
+    if TRAILING_DASH.search(doc.text[candidate.start + dash.end() : candidate.trigger.sent.end_char]):
+        return candidate.end
+    return candidate.start + dash.start()
+
+
+def split_coordinated(doc: Doc, candidate: Candidate) -> list[Candidate]:
+    """ "argues that A and that B": one claim per proposition, numbered for "the first ... the
+    second ..." judgements."""
+    spans = [(candidate.start, candidate.end)] + candidate.coordinated
+    spans = [span for span in spans if is_proposition(doc, replace(candidate, start=span[0], end=span[1]))]
+    return [
+        replace(candidate, start=start, end=end, coordinated=[], part=(index, len(spans)) if len(spans) > 1 else None)
+        for index, (start, end) in enumerate(spans)
+    ]
 
 
 def verb_claim(verb: Token) -> Optional[Candidate]:
     lemma = verb.lemma_.lower()
     if (verb.pos_ == "ADJ" or verb.dep_ == "acomp") and verb.lower_ in BELIEF_ADJECTIVES and not is_negated(verb.head):
         complement = next((c for c in verb.children if c.dep_ == "ccomp" and is_finite_clause(c)), None)
-        return Candidate(*complement_span(complement), verb) if complement is not None else None
+        return complement_claim(complement, verb) if complement is not None else None
     # the tagger sometimes calls a verb with a subject and a clause a noun ("the books show that")
     verb_like = verb.pos_ in ("VERB", "AUX") or {"nsubj", "ccomp"} <= {c.dep_ for c in verb.children}
     if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
@@ -369,7 +425,7 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
         )
         verdict = 1 if lemma in FACTIVE_VERBS else 0
         if complement is not None:
-            return Candidate(*complement_span(complement), verb, verdict=verdict)
+            return complement_claim(complement, verb, verdict=verdict)
         if inserted_report(verb):  # "The tariff, Hart argues, ..." / "As Hart says, ..."
             return Candidate(*clause_span(verb.head, without=verb), verb, verdict=verdict)
     if lemma in CASTING_VERBS:
@@ -418,7 +474,19 @@ def casting_claim(verb: Token) -> Optional[Candidate]:
         return None
     if any(t.is_punct for t in verb.doc[thing.i : cast.i]):
         return None
-    return Candidate(thing.left_edge.idx, end_of(cast.right_edge), verb)
+    return Candidate(thing.left_edge.idx, end_of(further_casts(verb, cast).right_edge), verb)
+
+
+def further_casts(verb: Token, cast: Token) -> Token:
+    """ "sums up her virtues as '...' and her faults as '...'": the last of the coordinated
+    object-and-cast pairs, which together are one judgement."""
+    last = cast
+    # the parser may hang the second pair on the noun a relative clause describes
+    heads = [verb, verb.head] if verb.dep_ == "relcl" else [verb]
+    for conj in (c for head in heads for c in head.children):
+        if conj.dep_ == "conj" and conj.i > cast.i and conj.pos_ in ("NOUN", "PROPN", "PRON"):
+            last = next((c for c in conj.children if c.lower_ == "as" and c.dep_ == "prep" and list(c.children)), last)
+    return last
 
 
 def noun_claim(noun: Token) -> Optional[Candidate]:
@@ -429,11 +497,13 @@ def noun_claim(noun: Token) -> Optional[Candidate]:
     clause = (that_clause(noun.head) if on_copula else None) or that_clause(noun)
     if clause is None:
         return None
-    start, end = complement_span(clause)
+    candidate = complement_claim(clause, noun)
     if on_copula:  # the parser may hang the that-clause's subject on the noun, its verb on "is"
-        rest = next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i > clause.i), None)
-        end = max(end, clause_span(rest)[1]) if rest is not None else end
-    return Candidate(start, end, noun)
+        rest = next(
+            (c for c in noun.head.children if c.dep_ == "ccomp" and c.i > clause.i and not follows_and(c)), None
+        )
+        candidate.end = max(candidate.end, clause_span(rest)[1]) if rest is not None else candidate.end
+    return candidate
 
 
 def that_clause(head: Token) -> Optional[Token]:
@@ -480,22 +550,99 @@ def according_claim(word: Token) -> Optional[Candidate]:
     return Candidate(*clause_span(word.head, without=word), word, subject=source)
 
 
-def complement_span(clause: Token) -> tuple[int, int]:
-    """The complement with the "and that ..." clauses conjoined to it on the same head."""
-    start, end = clause_span(clause)
+def complement_claim(clause: Token, verb: Token, **fields) -> Candidate:
+    """The complement as a candidate; each "and that ..." clause conjoined to it is a claim of
+    its own (its evaluative words are the holder's, and the writer may judge each apart)."""
+    conjoined = coordinated_that_clauses(clause)
+    start, end = rejoin_interrupted(clause, clause_span(clause, without=conjoined))
+    spans = [without_that(clause.doc, *clause_span(c)) for c in conjoined] or unparsed_conjunct(clause, end)
+    return Candidate(start, end, verb, coordinated=[s for s in spans if s[1] > s[0]], **fields)
+
+
+def without_that(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """ "that censorship is ...": the parser may take the "that" for a determiner and keep it."""
+    match = LEADING_THAT.match(doc.text, start, end)
+    return (match.end(), end) if match else (start, end)
+
+
+def unparsed_conjunct(clause: Token, end: int) -> list[tuple[int, int]]:
+    """ "that A, and that B (a remark in brackets)": when the parser loses B to the bracket, B
+    still runs from its "that" to the end of the sentence, before any bracket or dash."""
+    doc = clause.doc
+    sentence_end = clause.sent.end_char
+    match = TEXTUAL_CONJUNCT.match(doc.text, end, sentence_end)
+    if match is None:
+        return []
+    stop = CONJUNCT_STOP.search(doc.text, match.end(), sentence_end)
+    last = stop.start() if stop else sentence_end
+    while last > match.end() and doc.text[last - 1] in " .,;:\n":
+        last -= 1
+    return [(match.end(), last)]
+
+
+def coordinated_that_clauses(clause: Token) -> list[Token]:
+    """ "that A, and that B": B hangs on A as a conjunct, on A's head as a conjunct, or (after a
+    copula: "the refrain is that A, and that B") on the copula as a second complement."""
+    found = [c for c in clause.children if c.dep_ == "conj" and that_clause_marked(c)]
     for sibling in clause.head.children:
-        if sibling.i > clause.i and sibling.dep_ == "conj" and that_clause_marked(sibling):
-            end = max(end, clause_span(sibling)[1])
-    return start, end
+        if sibling.i <= clause.i:
+            continue
+        if sibling.dep_ == "conj" and that_clause_marked(sibling):
+            found.append(sibling)
+        elif sibling.dep_ == "ccomp" and that_clause_marked(sibling) and follows_and(sibling):
+            found.append(sibling)
+    return found
+
+
+def follows_and(clause: Token) -> bool:
+    first = clause.left_edge
+    return first.i > 0 and first.nbor(-1).lower_ == "and"
 
 
 def that_clause_marked(clause: Token) -> bool:
-    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+    """A "that" opening the clause, as its marker or (misparsed) as its subject's determiner."""
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children) or (
+        clause.left_edge.lower_ == "that" and clause.left_edge.dep_ in ("mark", "det")
+    )
 
 
-def clause_span(head: Token, without: Optional[Token] = None) -> tuple[int, int]:
-    """Char range of a clause, without its "that", its edge punctuation, or an inserted phrase."""
-    tokens = [t for t in head.subtree if without is None or (t != without and without not in t.ancestors)]
+def rejoin_interrupted(clause: Token, span: tuple[int, int]) -> tuple[int, int]:
+    """ "that the show was timed to fall, give or take a week, on the fair": the parser may hang
+    the aside between commas, and what follows it, on the main verb; both still belong."""
+    doc = clause.doc
+    last = doc.char_span(*span, alignment_mode="expand")
+    if last is None or last.end + 1 >= len(doc) or doc[last.end].text != ",":
+        return span
+    commas = [t.i for t in last if t.text == ","]
+    aside_in_span = bool(commas) and last.end - commas[-1] - 1 <= ASIDE_WORDS
+    resumed = last.end + 1 if aside_in_span else aside_end(doc, last.end + 1)
+    if resumed is None or resumed >= len(doc) or not resumes_clause(doc[resumed], clause, last.end):
+        return span
+    return span[0], end_of(doc[resumed].right_edge)
+
+
+def aside_end(doc: Doc, first: int) -> Optional[int]:
+    """The token after a short aside closed by a comma, if there is one."""
+    for i in range(first, min(first + ASIDE_WORDS + 1, len(doc) - 1)):
+        if doc[i].text == ",":
+            return i + 1
+        if doc[i].is_punct:
+            return None
+    return None
+
+
+def resumes_clause(word: Token, clause: Token, aside_start: int) -> bool:
+    """A prepositional phrase hung on a word the clause depends on, or on the aside itself."""
+    head = word.head
+    return word.dep_ == "prep" and head.i < word.i and (
+        head in clause.ancestors or clause in head.subtree or head.i >= aside_start
+    )
+
+
+def clause_span(head: Token, without: Union[Token, list[Token], None] = None) -> tuple[int, int]:
+    """Char range of a clause, without its "that", its edge punctuation, or inserted phrases."""
+    left_out = [without] if isinstance(without, Token) else without or []
+    tokens = [t for t in head.subtree if not any(t == w or w in t.ancestors for w in left_out)]
     while tokens and (
         tokens[0].lower_ in ("that", "whether") and tokens[0].dep_ in ("mark", "nsubj")
         and tokens[0].head == head or tokens[0].is_punct and not tokens[0].is_quote or tokens[0].dep_ == "cc"
@@ -547,6 +694,8 @@ def subject_of(token: Token) -> Optional[Token]:
     """The subject of a verb, borrowed from the verb it is coordinated with or governed by."""
     for _ in range(3):
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None and token.dep_ == "relcl" and subject.tag_ in ("WP", "WDT"):
+            return token.head  # "Mortlake, who has summed up ...": the relative pronoun is Mortlake
         if subject is not None:
             return subject
         if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
@@ -579,11 +728,23 @@ def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
         holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
     if holder_token is not None:
         holder_from_token(doc, context, candidate, holder_token)
+    elif overlooked_by_subject(trigger):
+        candidate.overlooked = True
+        writer_claim(context, candidate, trigger)
     elif trigger.pos_ == "NOUN" and not rejected_by_subject(trigger):
         # "the assertion that ...": whose is told near by ("X ignores the argument" is not X's)
         person = context.last_person_before(trigger.idx, window=400)
         if person is not None:
             candidate.holder, candidate.holder_name = person.id, person.name
+
+
+def overlooked_by_subject(noun: Token) -> bool:
+    """ "X ignores the powerful argument that P": the writer holds P against X (unless the writer
+    calls the argument weak: "ignores the absurd argument")."""
+    return (
+        noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_.lower() in OVERLOOKING_VERBS
+        and not is_negated(noun.head) and not any(word_polarity(c) < 0 for c in noun.children if c.dep_ == "amod")
+    )
 
 
 def rejected_by_subject(noun: Token) -> bool:
@@ -680,7 +841,7 @@ def writer_claim(
     """The writer's own claim: held by the document's author when known, else "the writer".
 
     A record or a fact as subject ("the minutes show that ...") is itself the evidence."""
-    if token.lower_ not in WRITER_PRONOUNS:
+    if token.lower_ not in WRITER_PRONOUNS and not candidate.overlooked:
         if candidate.trigger.lemma_.lower() not in RECORD_VERBS:
             return  # "the letters describe X as Y": evidence, not a proposition put forward
         start, end = name_span(token)
@@ -717,7 +878,7 @@ def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) 
     """Quotations with a speaker that state something and no other claim already carries."""
     extra = []
     for quote in context.quotes:
-        if quote.kind != "quotation" or not quote.speaker_name:
+        if quote.kind != "quotation" or not quote.speaker_name or is_testimony(doc, quote):
             continue
         if any(c.start <= quote.end and quote.start <= c.end or same_sentence_and_holder(c, quote) for c in found):
             continue
@@ -729,6 +890,23 @@ def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) 
         candidate.holder, candidate.holder_name = quote.speaker, quote.speaker_name
         extra.append(candidate)
     return extra
+
+
+def is_testimony(doc: Doc, quote) -> bool:
+    """A quotation set off as its own paragraph (a letter, a memoir) is a document the writer
+    shows, not a proposition, unless it is introduced as an argument ("X insists:")."""
+    paragraph_start = doc.text.rfind("\n\n", 0, quote.start)
+    paragraph_end = doc.text.find("\n\n", quote.end)
+    paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
+    alone = not doc.text[max(paragraph_start, 0) : quote.start].strip(QUOTE_EDGES) and not doc.text[
+        quote.end : paragraph_end
+    ].strip(QUOTE_EDGES + ".,")
+    if not (quote.block or alone) or paragraph_start <= 0:
+        return quote.block
+    introduction = doc.char_span(0, paragraph_start, alignment_mode="contract")
+    if introduction is None or not len(introduction):
+        return True
+    return not any(t.lemma_.lower() in ARGUING_VERBS for t in introduction[-1].sent)
 
 
 def same_sentence_and_holder(candidate: Candidate, quote) -> bool:
@@ -746,7 +924,8 @@ def keep_claims(doc: Doc, context: DocContext, candidates: list[Candidate]) -> l
     for candidate in candidates:
         if not (candidate.holder_name or candidate.holder) or embedded(candidate, context):
             continue
-        if candidate.writer and evidence_in(doc, candidate, judgement_zone(context, candidate)) is None:
+        if candidate.writer and not candidate.overlooked \
+                and evidence_in(doc, candidate, judgement_zone(context, candidate)) is None:
             continue
         same = next((k for k in kept if nested(k, candidate) and k.holder_name == candidate.holder_name), None)
         if same is None:
@@ -767,6 +946,10 @@ def embedded(candidate: Candidate, context: DocContext) -> bool:
     )
 
 
+def overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def nested(a: Candidate, b: Candidate) -> bool:
     return a.start <= b.start and b.end <= a.end or b.start <= a.start and a.end <= b.end
 
@@ -781,6 +964,8 @@ class Zone:
     own: Span
     following: list[Span]
     preceding: Optional[Span] = None  # the sentence before, when it judges without a claim of its own
+    # "Yet according to her book, ...": a turn to the same holder's next claim, not against this one
+    turns_to_same_holder: bool = False
 
 
 def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
@@ -791,9 +976,49 @@ def judgement_zone(context: DocContext, candidate: Candidate) -> Zone:
         sentence = context.sentences[later]
         if starts_paragraph(previous, sentence) or starts_new_claim(context.candidates_by_sentence[later], candidate):
             break
-        following.append(sentence)
         previous = sentence
-    return Zone(context.sentences[number], following, preceding_verdict(context, number, candidate))
+        segment = ordinal_segment(sentence, candidate)
+        if segment is not None:
+            following.append(segment)
+    preceding = preceding_verdict(context, number, candidate)
+    claim_others_in(context, candidate, range(number - (preceding is not None), number + 1 + len(following)))
+    next_claims = context.candidates_by_sentence[number + 1] if following else []
+    same_holder_next = any(o.holder_name == candidate.holder_name and not o.verdict for o in next_claims)
+    return Zone(context.sentences[number], following, preceding, same_holder_next)
+
+
+def claim_others_in(context: DocContext, candidate: Candidate, numbers: range) -> None:
+    """Words inside any claim in the sentences that judge this one are their holders' words."""
+    spans = {(o.start, o.end) for n in numbers for o in context.candidates_by_sentence[n] if not overlaps(o, candidate)}
+    candidate.others = sorted(spans | set(candidate.others))
+
+
+def ordinal_segment(sentence: Span, candidate: Candidate) -> Optional[Span]:
+    """What of a sentence judges one of coordinated claims: "The first is borne out ...; the
+    second is an overstatement" gives each its own part; a part no ordinal names gets nothing."""
+    markers = ordinal_markers(sentence, candidate.part[1]) if candidate.part else []
+    if not markers:
+        return sentence
+    mine = [n for n, (index, _) in enumerate(markers) if index == candidate.part[0]]
+    if not mine:
+        return None
+    start = sentence.start if mine[0] == 0 else markers[mine[0]][1]
+    end = markers[mine[0] + 1][1] if mine[0] + 1 < len(markers) else sentence.end
+    return sentence.doc[start:end]
+
+
+def ordinal_markers(sentence: Span, count: int) -> list[tuple[int, int]]:
+    """(part index, token where its judgement starts) for "the first (point)", "the latter" ..."""
+    found = []
+    for token in sentence:
+        index = ORDINALS.get(token.lower_)
+        if index is None or token.i == 0 or token.nbor(-1).lower_ != "the":
+            continue
+        after = token.nbor() if token.i + 1 < len(token.doc) else None
+        if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() not in ORDINAL_REFERENTS:
+            continue  # "the second day" is a time, not the second claim
+        found.append((count - 1 if index < 0 else index, token.i - 1))
+    return found
 
 
 def preceding_verdict(context: DocContext, number: int, candidate: Candidate) -> Optional[Span]:
@@ -804,9 +1029,11 @@ def preceding_verdict(context: DocContext, number: int, candidate: Candidate) ->
     before = context.sentences[number - 1]
     if starts_paragraph(before, context.sentences[number]):
         return None
-    subject = subject_of(before.root)
+    subject = subject_of(before.root) or next((c for c in before.root.children if c.dep_ == "nsubjpass"), None)
     if subject is None or candidate.holder is None:
         return None
+    # "Ormsby's account is corroborated by ...": the account is the holder's
+    subject = next((c for c in subject.children if c.dep_ == "poss"), subject)
     referent = (
         pronoun_referent(context.doc, context, subject) if subject.lower_ in PERSON_PRONOUNS
         else named_entity(context.doc, subject)
@@ -852,14 +1079,16 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
         for distance, sentence in enumerate(zone.following):
             score += sentence_score(sentence, candidate) / (1 + distance)
         first = zone.following[0] if zone.following else None
-        if contrast_after(zone.own, candidate) or first is not None and contrasts(first):
+        if contrast_after(zone.own, candidate) or first is not None and contrasts(first) and not zone.turns_to_same_holder:
             score -= 1
         if first_cue(HOLDER_CITES_NONE, [zone.own] + zone.following, candidate) is not None:
             score -= 1
     if abs(score) < 1 and evidence and "text" in evidence and not any(hedged(s, candidate) for s in zone.following):
         claim_text = zone.own.doc.text[candidate.start : candidate.end]
-        # "never made a loss" / "the accounts show losses": evidence of the other polarity denies
-        score = 1 if bool(NEGATION.search(claim_text)) == bool(DENYING_WORD.search(evidence["text"])) else -1
+        negative = bool(NEGATION.search(claim_text)) or negative_claim(zone.own.doc, candidate)
+        # "never made a loss" / "the accounts show losses": evidence of the other polarity denies;
+        # "regards the sale as mistaken" / "the boats could not berth": the same polarity bears out
+        score = 1 if negative == bool(DENYING_WORD.search(evidence["text"])) else -1
     if score >= 1:
         return "agrees"
     if score <= -1:
@@ -878,7 +1107,7 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
         for m in pattern.finditer(sentence.text)
     ]
     for token in sentence:
-        if token == candidate.trigger or inside(token.idx, candidate) or judges_other_claim(token, candidate):
+        if token == candidate.trigger or holders_words(token.idx, candidate) or judges_other_claim(token, candidate):
             continue
         if any(start <= token.idx < end for start, end in phrases):
             continue  # "hard to quarrel with": the phrase judges, not its words one by one
@@ -895,7 +1124,7 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
             within_longer = any(
                 a <= start and start + len(match.group()) <= b and b - a > len(match.group()) for a, b in phrases
             )
-            if not inside(start, candidate) and not within_longer:
+            if not holders_words(start, candidate) and not within_longer:
                 first = sentence.doc.char_span(start, start + 1, alignment_mode="expand")
                 negated = first is not None and not NEGATIVE_WORD.search(match.group()) and negated_in_context(first[0])
                 score += 2 * (-sign if negated else sign)
@@ -1016,7 +1245,7 @@ def hedged(sentence: Span, candidate: Candidate) -> bool:
     return any(
         t.lower_ in HEDGES and not (t.lower_ == "may" and t.i + 1 < len(t.doc) and t.nbor().lower_ == "well")
         for t in sentence
-        if not inside(t.idx, candidate)
+        if not holders_words(t.idx, candidate)
     )
 
 
@@ -1024,12 +1253,17 @@ def inside(offset: int, candidate: Candidate) -> bool:
     return candidate.start <= offset < candidate.end
 
 
+def holders_words(offset: int, candidate: Candidate) -> bool:
+    """Inside this claim or another one in its sentence: not the writer's own judgement."""
+    return inside(offset, candidate) or any(start <= offset < end for start, end in candidate.others)
+
+
 def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
     """The writer's evidence for or against the claim, or the flag that the holder cites none."""
     if candidate.evidence:
         return candidate.evidence
     sentences = [zone.own] + zone.following
-    if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None:
+    if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None or framed_as_unsupported(zone.own, candidate):
         return {"none_cited": True}
     start = first_cue(EVIDENCE_CUES, sentences, candidate, after_claim=True)
     if start is not None:
@@ -1046,11 +1280,30 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
             return evidence_span(doc, after.start_char, after.end_char)  # "I agree. The prospectus ..."
     if first_cue(NO_EVIDENCE_CUES, sentences, candidate) is not None:
         return {"none_cited": True}
+    if zone.following and takes_a_view(doc, candidate) and states_facts(zone.following[0], candidate) \
+            and sentence_score(zone.following[0], candidate) == 0:
+        # "X regards the sale as mistaken. The new boats were slower ...": the writer's reasons
+        return evidence_span(doc, zone.following[0].start_char, zone.following[0].end_char)
     return None
 
 
+def takes_a_view(doc: Doc, candidate: Candidate) -> bool:
+    """A verdict cast by the holder ("regards P as mistaken") or the writer's view set against
+    the holder ("X ignores the argument that P"): what the writer says next are reasons."""
+    if candidate.overlooked:
+        return True
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    return candidate.trigger.lemma_.lower() in CASTING_VERBS and span is not None and any(word_polarity(t) for t in span)
+
+
+def framed_as_unsupported(sentence: Span, candidate: Candidate) -> bool:
+    """ "There is no evidence to support his assertion that P": said of the claim as it is stated,
+    whatever the writer adds after."""
+    return any(sentence.start_char + m.start() < candidate.start for m in NO_EVIDENCE_CUES.finditer(sentence.text))
+
+
 def evidence_span(doc: Doc, start: int, end: int) -> dict:
-    while end > start and doc.text[end - 1] in " \n.":
+    while end > start and doc.text[end - 1] in " \n.;:,":
         end -= 1
     return {"text": doc.text[start:end], "start": start, "end": end}
 

@@ -96,8 +96,22 @@ def test_an_indirect_question_is_not_a_claim(nlp):
 
 
 def test_rejecting_an_argument_does_not_make_one_its_holder(nlp):
-    text = "Ivo Brandt ignores the argument that the guild ruled the town."
+    text = "Ivo Brandt rejects the argument that the guild ruled the town."
     assert [c.holder_name for c in claims_of(nlp, text)] == []
+
+
+def test_ignoring_an_argument_makes_it_the_writers_own_view(nlp):
+    text = ("Ivo Brandt ignores the powerful argument that the guild, not the mayor, ruled the town. "
+            "The guild appointed every mayor between 1610 and 1680.")
+    [claim] = claims_of(nlp, text)
+    assert claim.text == "the guild, not the mayor, ruled the town"
+    assert (claim.holder_name, claim.stance) == ("the writer", "agrees")
+    assert claim.evidence["text"].startswith("The guild appointed every mayor")
+
+
+def test_ignoring_an_argument_the_writer_calls_weak_is_nobodys_claim(nlp):
+    text = "Ivo Brandt ignores the absurd argument that the guild ruled the town."
+    assert claims_of(nlp, text) == []
 
 
 def test_quotation_with_a_speaker_is_a_claim_linked_to_its_quote(nlp):
@@ -273,3 +287,113 @@ def test_scorer_evidence_rows_count_kinds():
 ])
 def test_holder_names_match_on_surname_or_shared_words(gold, predicted, same):
     assert same_holder(gold, predicted, author=None) is same
+
+
+# --- spans the parse cuts short or runs on ------------------------------------------------------
+
+
+def test_coordinated_that_clauses_are_separate_claims_judged_apart(nlp):
+    text = ("Nora Vell argues that the mill paid its weavers well and that the strike of 1892 was a "
+            "shameful betrayal. The first point is well documented; the second is hard to square with "
+            "the strike fund's ledger, which shows the weavers paying in every week.")
+    first = claim_about(claims_of(nlp, text), "paid its weavers")
+    second = claim_about(claims_of(nlp, text), "strike of 1892")
+    assert first.text == "the mill paid its weavers well"
+    assert second.text == "the strike of 1892 was a shameful betrayal"
+    assert (first.stance, second.stance) == ("agrees", "disagrees")
+    assert first.evidence is None and "ledger" in second.evidence["text"]
+
+
+def test_second_that_clause_after_a_copula_keeps_its_evaluative_words_to_itself(nlp):
+    text = ("In Ruth Amberley's pamphlets the constant refrain is that a free borough only gains from its "
+            "critics, and that the silencing of critics is shameful and inconsistent with its charter.")
+    claims = claims_of(nlp, text)
+    assert [c.text for c in claims] == [
+        "a free borough only gains from its critics",
+        "the silencing of critics is shameful and inconsistent with its charter",
+    ]
+    assert {c.stance for c in claims} == {"neutral"}
+
+
+def test_second_that_clause_lost_to_a_bracket_is_read_from_the_text(nlp):
+    text = ("Nora Vell has realized that the attempt to run the mill without credit had ended in ruin, "
+            "and that the bank would wait for years (\"decades\" was her word).")
+    texts = [c.text for c in claims_of(nlp, text)]
+    assert "the bank would wait for years" in texts
+
+
+def test_clause_interrupted_by_an_aside_keeps_what_follows(nlp):
+    text = ("It was at Ivo Brandt's insistence that the fair was timed to fall, give or take a week, "
+            "on the feast of the patron saint.")
+    [claim] = claims_of(nlp, text)
+    assert claim.text.endswith("give or take a week, on the feast of the patron saint")
+
+
+def test_nominal_claim_stops_before_an_aside_after_a_dash(nlp):
+    text = ("It is Ivo Brandt's contention that the harbour should have been dredged a decade earlier "
+            "— a scheme incidentally proposed by the town engineer, though Brandt never says so.")
+    [claim] = claims_of(nlp, text)
+    assert claim.text == "the harbour should have been dredged a decade earlier"
+
+
+def test_paired_dashes_stay_inside_the_claim(nlp):
+    text = "Ivo Brandt argues that the guild wanted one thing — the toll — and took it by 1620."
+    [claim] = claims_of(nlp, text)
+    assert claim.text.endswith("and took it by 1620")
+
+
+def test_summary_of_virtues_and_faults_is_one_claim_with_both_halves(nlp):
+    text = ('Nora Vell sums up the first mayor\'s virtues as "patience, thrift and a clear hand," '
+            'and his faults as "a vanity that no council could check." Both judgements are fair.')
+    [claim] = claims_of(nlp, text)
+    assert "patience" in claim.text and "vanity" in claim.text
+    assert claim.stance == "agrees"
+
+
+# --- stance and evidence around the claim -------------------------------------------------------
+
+
+def test_casting_a_policy_as_mistaken_then_reasons_is_agreement_with_evidence(nlp):
+    text = ("Nora Vell is admirably clear on the fares. She regards the sale of the paddle steamers "
+            "as mistaken. The new boats were slower and could not berth at low water.")
+    claim = claim_about(claims_of(nlp, text), "paddle steamers")
+    assert claim.stance == "agrees"
+    assert claim.evidence["text"].startswith("The new boats were slower")
+
+
+def test_no_evidence_to_support_an_assertion_is_none_cited(nlp):
+    text = ("Peter Lasker blames the smugglers for everything. There is no evidence to support his assertion "
+            "that the captains were paid by them. The customs books for the decade name not one of them.")
+    [claim] = claims_of(nlp, text)
+    assert claim.evidence == {"none_cited": True}
+    assert claim.stance == "disagrees"
+
+
+def test_according_to_with_corroboration_agrees(nlp):
+    text = ("According to Nora Vell, the fares were halved in 1873. This account is corroborated by the "
+            "harbour dues book, which records twice as many passengers in 1874.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "agrees"
+    assert "dues book" in claim.evidence["text"]
+
+
+def test_corroboration_before_according_to_agrees(nlp):
+    text = ("Nora Vell tells the story of the ferry well. Vell's account is corroborated by the harbour "
+            "dues book. According to Vell, the fares were halved in 1873 to fight off the railway.")
+    claim = claim_about(claims_of(nlp, text), "fares were halved")
+    assert claim.stance == "agrees"
+
+
+def test_block_quotation_of_testimony_is_no_claim_by_itself(nlp):
+    text = ("Nora Vell quotes a letter from the matron, Agnes Tull, to the board:\n\n"
+            "The children are well and cheerful. We have had no fever this winter.\n\n"
+            "The letter is touching.")
+    assert claims_of(nlp, text) == []
+
+
+def test_a_turn_to_the_same_holders_next_claim_does_not_judge_the_first(nlp):
+    text = ('The best portrait comes from Nora Vell, who has summed up his qualities as "courage and wit," '
+            'and his defects as "vanity and sloth." Yet according to her book, "the great captain was a '
+            'poor admiral."')
+    claim = claim_about(claims_of(nlp, text), "courage and wit")
+    assert claim.stance != "disagrees"
