@@ -553,6 +553,15 @@ SENTENCE_REACH = 300
 PRESENT_TENSE = re.compile(r"\b(?:has|have|is|are|remains?)\b", re.I)
 
 
+# A negation before "until" makes the date the moment something happened
+NEGATION = re.compile(r"\b(?:not|never|nobody|no one|nothing)\b|n['’]t\b", re.I)
+
+
+def _negated_clause(text: str, start: int) -> bool:
+    clause = re.split(r"[,.;:!?]\s", text[max(0, start - CLAUSE_REACH):start])[-1]
+    return bool(NEGATION.search(clause))
+
+
 def _since_end(cue: re.Match, context: Context) -> Optional[Anchor]:
     """Where "since" ends: the publication date, but the story's date in a past narrative
     ("for the first time since 1887 the paper failed to appear")."""
@@ -581,6 +590,8 @@ def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
         unit, amount = VAGUE_STEPS[cue.group("vague").lower()]
         bound = _moved(anchor, unit, sign * amount)
     elif word in UP_TO_CUES:
+        if word in ("until", "till") and _negated_clause(cue.string, cue.start()):
+            return value  # "did not move again until March 2": it moved on March 2
         return Value(f"../{value.edtf}", value.relative, value.anchor)
     elif word == "since":
         until = _since_end(cue, context)
@@ -755,7 +766,7 @@ BOUND_CUE = re.compile(
     rf"(?<![\w-])(?:(?:(?P<number>{_NUMBER_ALT})\s(?P<unit>years?|months?|weeks?|days?|decades?)"
     r"|(?:(?:some|several|many|a few)\s)?(?P<vague>years|months|weeks|days|decades))\s"
     r"(?P<quantified>before|after|earlier than|later than|prior to)"
-    r"|(?P<cue>before|after|earlier than|later than|prior to|by|(?<!not\s)until|(?<!not\s)till|up to|since|"
+    r"|(?P<cue>before|after|earlier than|later than|prior to|by|until|till|up to|since|"
     r"no later than))\s$", re.I)
 # The rules whose value is a single point that such a cue can bound
 BOUNDABLE_RULES = ("bare_year", "month_year", "date_mdy", "date_dmy", "month_alone")

@@ -190,3 +190,12 @@ def test_weekday_tense_is_read_in_its_own_clause():
 def test_decades_later_counts_from_the_decade_just_named():
     text = "The diary ends probably in 1811. It was copied in the 1890s and again some decades later."
     assert values(text, "1992-03-06")[-1] == ("some decades later", "1900/..")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The party did not move again until March 2, 1874.", ("until March 2, 1874", "1874-03-02")),
+    ("Nobody returned until 1956.", ("until 1956", "1956")),
+    ("The inquiry sat until March 1872.", ("until March 1872", "../1872-03")),
+])
+def test_a_negation_before_until_makes_the_date_an_event(text, expected):
+    assert values(text)[-1] == expected
