@@ -189,7 +189,8 @@ _WORK_NOUNS = (r"book|novel|study|memoirs?|biography|history|essay|poem|play|pam
                r"autobiography|account|survey|monograph|collection|volume")
 # Up to three words between the owner and the noun: adjectives ("his admirable new study")
 _ADJECTIVES = r"(?:[a-z][\w-]*,?\s){0,3}?"
-_OWNER = r"(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)|(?P<owner>[A-Z][\w-]+)['’]s?)"
+# Whose work: a possessive pronoun (or "whose", standing for the name before it) or a name's
+_OWNER = r"(?:(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir|[Ww]hose)|(?P<owner>[A-Z][\w-]+)['’]s?)"
 OWNED_TITLE = re.compile(
     rf"\b{_OWNER}\s"
     rf"(?:(?:new|last|first|latest|early|earlier|late|later|great|famous|own|recent|best-known|celebrated)\s)?"

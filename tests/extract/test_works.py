@@ -163,3 +163,9 @@ def test_a_kind_of_work_with_no_reviewed_work_of_that_author_links_nothing(nlp):
     doc = parse_text(nlp, "Martin Crane wrote much. His latest book on the salt roads is long.",
                      date="1981-01-01", header=CANAL_HEADER)
     assert all(m.text != "His latest book" for w in doc._.works for m in w.mentions)
+
+
+def test_whose_stands_for_the_name_before_it(nlp):
+    text = "Tobiah Renn, whose admirable earlier book November 3, 1791, told of one storm, writes here of floods."
+    doc = parse_text(nlp, text, date="1986-01-01")
+    assert [(w.title, w.authors) for w in doc._.works if not w.reviewed] == [("November 3, 1791", ["Tobiah Renn"])]
