@@ -6,11 +6,13 @@ queries their attestations against it and rewrites the clusters they touched.
 """
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
 from typing import Iterable, Iterator, Optional
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import JSON, Column, Float, Integer, LargeBinary, String, Table, Text, delete, insert, select, update
+from sqlalchemy import JSON, Column, Float, Integer, LargeBinary, String, Table, Text, delete, insert, select, text, update
 from sqlalchemy.engine import Engine
 
 from ..link import (
@@ -148,12 +150,42 @@ def _conflict_row(conflict: dict) -> dict:
             "data": conflict}
 
 
+# Any fixed number: the PostgreSQL advisory lock every historiograph process takes to link.
+LINK_LOCK = 0x6C696E6B
+
+
+@contextmanager
+def exclusive_linking(engine: Engine) -> Iterator[None]:
+    """One linker at a time per database: linking reads the whole index, then writes it back,
+    so two runs linking at once would both number new attestations from the same place."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LINK_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LINK_LOCK})
+                connection.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.link-lock", "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
 def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkIndex:
     """Link documents into the stored clusters (incrementally) and save what changed."""
-    index = load_index(engine)
-    stored = len(index)
-    index.add_documents(documents)
-    save_index(engine, index, stored)
+    with exclusive_linking(engine):
+        index = load_index(engine)
+        stored = len(index)
+        index.add_documents(documents)
+        save_index(engine, index, stored)
     return index
 
 
