@@ -62,7 +62,8 @@ WORK_NOUNS = frozenset(
 # Subjects that are the record itself: "the minutes show that ..." is the writer's own claim.
 EVIDENCE_NOUNS = frozenset(
     "evidence record minute archive document figure census ledger data source register "
-    "letter diary file return account paper dispatch report survey listing roll".split()
+    "letter diary file return account paper dispatch report survey listing roll deed list charter inventory "
+    "log".split()
 )
 # Qualifiers that turn a "book" into a record rather than a work: "poll books", "minute books".
 RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation letter order".split())
@@ -74,6 +75,8 @@ REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny di
 ARGUING_VERBS = frozenset("argue contend claim insist maintain assert conclude allege".split())
 # Marks and space around a quotation that fills its paragraph.
 QUOTE_EDGES = " \n\t\"'“”‘’«»"
+# "Some of her readers think ...": the group named after "of" holds the claim.
+QUANTIFIERS = frozenset("some many most several all none few one".split())
 # Who "ignores/overlooks the argument that ..." is faulted for missing it: the writer holds it.
 OVERLOOKING_VERBS = frozenset("ignore overlook neglect forget miss disregard".split())
 # Who "supports the assertion that ..." is the evidence, not the holder: the holder is near by.
@@ -128,12 +131,13 @@ ENDORSING_PHRASES = re.compile(
     r"(?:hard|difficult|impossible) to (?:quarrel with|dispute|deny|argue with|fault|disagree)|"
     r"(?:case|argument|evidence) (?:[\w']+ ){0,3}(?:is|are) (?:a |an )?(?:strong|powerful|compelling|"
     r"convincing|solid|overwhelming|conclusive)|"
-    r"(?:nearer|closer) to the facts)\b",
+    r"(?:nearer|closer) to the facts|(?:near|nearer|closer to|on) the mark|hits? the mark)\b",
     re.IGNORECASE,
 )
 REJECTING_PHRASES = re.compile(
     r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
-    r"points? the other way|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
+    r"points? the other way|sits? uneasily with|at odds with|goes? too far|(?:is|are|was|were) open to (?:question|doubt)|"
+    r"(?:would|might) be (?:pleasant|nice|comforting|agreeable|tempting|good) to (?:believe|think|suppose|agree)|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"does not survive|is simply wrong|little to do with|nothing of the kind|"
     r"on the contrary|the opposite is true|not a shred|part company with|(?:weak|weaker|shaky|shakier|thin|thinner) ground|"
@@ -148,7 +152,7 @@ REJECTING_PHRASES = re.compile(
 )
 # Opening a sentence right after a claim, these turn the reader against it (a weak signal that
 # an explicit endorsement in the claim's own sentence outweighs).
-CONTRAST_OPENERS = frozenset("but yet however nevertheless nonetheless actually".split())
+CONTRAST_OPENERS = frozenset("but yet however nevertheless nonetheless actually alas".split())
 CONTRAST_OPENING_PHRASES = re.compile(
     r"(?:in (?:fact|reality|truth)|on the contrary|the truth is|as it happens)\b", re.IGNORECASE
 )
@@ -222,7 +226,8 @@ NO_EVIDENCE_CUES = re.compile(
     re.IGNORECASE,
 )
 # After a verdict, these introduce the writer's reason: "This is hard to believe, since ...".
-REASON_MARKERS = frozenset({"since", "because", "for"})
+# With the parses they may get: "for" as a preposition is "a reason for X", no reason given.
+REASON_MARKERS = {"since": ("mark", "prep"), "because": ("mark", "prep"), "for": ("mark", "cc")}
 # How many sentences after a claim's own may still judge it.
 FOLLOWING_SENTENCES = 2
 # Tensed verbs and modals (Penn tags): what makes a complement a proposition.
@@ -375,7 +380,10 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
     for token in doc:
         if context.quoted[token.i]:
             continue  # the speaker's own reasoning: the quotation claim covers it
-        candidate = verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
+        candidate = (
+            verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
+            or shared_belief_claim(token)
+        )
         if candidate is None:
             continue
         candidate.end = before_trailing_aside(doc, candidate)
@@ -537,6 +545,24 @@ def verdict_claim(word: Token) -> Optional[Candidate]:
         sign = -sign
     start, end = clause_span(clause)
     return Candidate(max(start, following.nbor().idx), end, word, verdict=sign, subject=subject)
+
+
+def shared_belief_claim(verb: Token) -> Optional[Candidate]:
+    """ "It would be pleasant to believe, with Hale, that P": P is Hale's, whoever else shares it
+    (the parser hangs "with Hale" and the clause anywhere, so the words decide)."""
+    doc = verb.doc
+    if verb.lemma_.lower() not in REPORTING_VERBS or verb.i + 4 >= len(doc):
+        return None
+    if doc[verb.i + 1].text != "," or doc[verb.i + 2].lower_ != "with":
+        return None
+    names = [t for t in doc[verb.i + 3 : verb.i + 7] if t.pos_ == "PROPN"]
+    after = verb.i + 3 + len(names)
+    if not names or after + 1 >= len(doc) or doc[after].text != "," or doc[after + 1].lower_ != "that":
+        return None
+    clause = doc[after + 1].head
+    if clause.i <= after + 1:
+        return None
+    return Candidate(*clause_span(clause), verb, subject=names[-1])
 
 
 def according_claim(word: Token) -> Optional[Candidate]:
@@ -790,6 +816,8 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         writer_claim(context, candidate, token, evidence=evidence_span(doc, start, end))
     elif token.pos_ in ("PROPN", "NOUN"):
         candidate.holder_name = doc.text[start:end]
+    elif token.lower_ in QUANTIFIERS and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+        candidate.holder_name = doc.text[token.idx : end_of(token.right_edge)]  # "some of her readers"
 
 
 def pronoun_referent(doc: Doc, context: DocContext, pronoun: Token):
@@ -1274,6 +1302,8 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
         start = evidence_after_verdict(sentence, candidate)
         if start is not None:
             return evidence_span(doc, start, sentence.end_char)
+        if number and judged_against_record(sentence, candidate):
+            return evidence_span(doc, sentence.start_char, sentence.end_char)  # "This is at odds with the lists"
         judged = is_bare_verdict(sentence, candidate) if number else sentence_score(sentence, candidate) != 0
         after = sentences[number + 1] if number + 1 < len(sentences) else None
         if judged and after is not None and states_facts(after, candidate):
@@ -1322,10 +1352,18 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
             continue
         judged = judged or word_polarity(token) != 0 or any(end <= token.idx for end in judged_by_phrase)
         if judged and token.i + 1 < sentence.end and (
-            token.text in (":", ";") or token.lower_ in REASON_MARKERS and token.dep_ in ("mark", "cc", "prep")
+            token.text in (":", ";") or token.lower_ in REASON_MARKERS and token.dep_ in REASON_MARKERS[token.lower_]
         ):
             return token.nbor().idx if token.text in (":", ";") else token.idx
     return None
+
+
+def judged_against_record(sentence: Span, candidate: Candidate) -> bool:
+    """ "The point sits uneasily with the foundation deeds, three of which name ...": a verdict
+    that names the record it rests on."""
+    return sentence_score(sentence, candidate) != 0 and any(
+        t.pos_ == "NOUN" and t.lemma_.lower() in EVIDENCE_NOUNS and not holders_words(t.idx, candidate) for t in sentence
+    )
 
 
 def states_facts(sentence: Span, candidate: Candidate) -> bool:

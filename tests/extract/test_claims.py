@@ -397,3 +397,26 @@ def test_a_turn_to_the_same_holders_next_claim_does_not_judge_the_first(nlp):
             'poor admiral."')
     claim = claim_about(claims_of(nlp, text), "courage and wit")
     assert claim.stance != "disagrees"
+
+
+def test_believing_with_someone_makes_them_the_holder(nlp):
+    text = ("It would be pleasant to believe, with Fairbrother, that no tenant was ever evicted. "
+            "Alas, the estate minutes of 1801 record two evictions.")
+    [claim] = claims_of(nlp, text)
+    assert (claim.text, claim.holder_name) == ("no tenant was ever evicted", "Fairbrother")
+    assert claim.stance == "disagrees"
+
+
+def test_a_quantified_group_holds_its_claim(nlp):
+    text = "Some of her readers will think that the book is too short. I would not agree."
+    [claim] = claims_of(nlp, text)
+    assert claim.holder_name == "Some of her readers"
+    assert claim.stance == "disagrees"
+
+
+def test_a_verdict_naming_the_record_is_the_evidence(nlp):
+    text = ("Nora Vell insists that the tenants were chosen by lot. This is at odds with the vestry's own "
+            "lists, which give a reason for every admission.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "disagrees"
+    assert claim.evidence["text"].startswith("This is at odds with the vestry's own lists")
