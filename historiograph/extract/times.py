@@ -495,6 +495,8 @@ def offset(match: re.Match, context: Context) -> Optional[Value]:
     value = _shifted(anchor, match.group("unit").lower(), sign * amount)
     if value and match.group("hedge") and value.edtf[-1].isdigit() and "/" not in value.edtf:
         value.edtf += "~"
+    if value and direction in ("earlier", "before"):
+        value.anchor = None  # a look back: the story stays where it was
     return value
 
 

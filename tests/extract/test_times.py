@@ -199,3 +199,8 @@ def test_decades_later_counts_from_the_decade_just_named():
 ])
 def test_a_negation_before_until_makes_the_date_an_event(text, expected):
     assert values(text)[-1] == expected
+
+
+def test_a_look_back_by_an_amount_does_not_move_the_story():
+    text = "The warehouse was robbed on August 15, 1866. The mayor had been warned three weeks before. A month later he left."
+    assert [v for _, v in values(text)] == ["1866-08-15", "1866-07-25", "1866-09"]
