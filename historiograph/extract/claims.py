@@ -63,7 +63,7 @@ WORK_NOUNS = frozenset(
 EVIDENCE_NOUNS = frozenset(
     "evidence record minute archive document figure census ledger data source register "
     "letter diary file return account paper dispatch report survey listing roll deed list charter inventory "
-    "log".split()
+    "log journal newspaper".split()
 )
 # Qualifiers that turn a "book" into a record rather than a work: "poll books", "minute books".
 RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation letter order".split())
@@ -75,6 +75,9 @@ REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny di
 ARGUING_VERBS = frozenset("argue contend claim insist maintain assert conclude allege".split())
 # Marks and space around a quotation that fills its paragraph.
 QUOTE_EDGES = " \n\t\"'“”‘’«»"
+# Stories nobody in particular holds: "the legend that ..." is the tradition's, not the subject's
+# who "is scornful of the legend".
+TRADITION_NOUNS = frozenset("story tale legend myth rumour rumor tradition folklore".split())
 # "Some of her readers think ...": the group named after "of" holds the claim.
 QUANTIFIERS = frozenset("some many most several all none few one".split())
 # Who "ignores/overlooks the argument that ..." is faulted for missing it: the writer holds it.
@@ -120,7 +123,7 @@ REJECTING_WORDS = frozenset(
 )
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
-    r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|solid|safe|strong|sure) ground|surely right|no doubt right|is right to|are right to|"
+    r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|firmer|solid|safe|safer|strong|sure|surer) ground|settles? the (?:matter|question)|surely right|no doubt right|is right to|are right to|"
     r"much truth|stronger ground|in my view,? (?:correctly|rightly)|hard to dispute|"
     r"beyond dispute|well documented|bears? (?:this|him|her|them|it) out|"
     r"makes (?:the|this|that|a good) point well|makes a good point|(?:well|convincingly) (?:made|argued)|"
@@ -139,7 +142,7 @@ REJECTING_PHRASES = re.compile(
     r"points? the other way|sits? uneasily with|at odds with|goes? too far|(?:is|are|was|were) open to (?:question|doubt)|"
     r"(?:would|might) be (?:pleasant|nice|comforting|agreeable|tempting|good) to (?:believe|think|suppose|agree)|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
-    r"does not survive|is simply wrong|little to do with|nothing of the kind|"
+    r"(?:does|do|did|will|would|could) not survive|cannot survive|is simply wrong|little to do with|nothing of the kind|"
     r"on the contrary|the opposite is true|not a shred|part company with|(?:weak|weaker|shaky|shakier|thin|thinner) ground|"
     r"further from the truth|(?:only|merely) (?:part|half) of the story|no truer|too simple|"
     r"I (?:very much )?doubt (?:it|this|that)|not (?:borne|supported) (?:out )?by|"
@@ -163,7 +166,8 @@ CONTRAST_CONJUNCTIONS = frozenset({"but", "yet"})
 UNDECIDED_PHRASES = re.compile(
     r"\b(?:cannot|could not|can never|may never) be (?:decided|settled|known|answered|resolved)|"
     r"remains? to be seen|an open question|too (?:\w+ ){1,6}to (?:tell|say|know|judge)|"
-    r"impossible to (?:say|tell|know)|"
+    r"impossible to (?:say|tell|know)|(?:but )?no more than (?:that|a guess|speculation|conjecture)|"
+    r"unverifiable|(?:cannot|could not|can never) be (?:verified|checked|proved or disproved)|"
     r"no way of knowing|(?:we|one) (?:do not|cannot|can't) know\b",
     re.IGNORECASE,
 )
@@ -211,7 +215,8 @@ EVIDENCE_CUES = re.compile(
 HOLDER_CITES_NONE = re.compile(
     r"(\b(?:offers?|offered|gives?|gave|cites?|cited|provides?|provided|produces?|produced|quotes?|"
     r"quoted|names?|named) no (?:single |other )?(?:source|sources|evidence|reference|references|"
-    r"documentation|proof|support|documents?|charters?|records?|authority)\b|\bwithout "
+    r"documentation|proof|support|documents?|charters?|records?|authority|letters?|orders?|figures|statistics|"
+    r"examples?|instances?|details|witness(?:es)?|proofs?)\b|\bwithout "
     r"(?:a shred of|any|a scrap of|a jot of) (?:evidence|proof|documentation|source|support)\b|"
     r"\bcites? none\b|\bno (?:evidence|source|documentation|proof) (?:is|was) (?:offered|given|"
     r"cited|produced)|\bunsupported by (?:any )?(?:evidence|sources?|documents)\b|"
@@ -431,7 +436,8 @@ def verb_claim(verb: Token) -> Optional[Candidate]:
         complement = next(
             (c for c in verb.children if c.dep_ == "ccomp" and not cut_off(c, verb) and is_finite_clause(c)), None
         )
-        verdict = 1 if lemma in FACTIVE_VERBS else 0
+        # "sets out to prove that ...": an attempt, which the writer does not grant
+        verdict = 1 if lemma in FACTIVE_VERBS and verb.dep_ != "xcomp" else 0
         if complement is not None:
             return complement_claim(complement, verb, verdict=verdict)
         if inserted_report(verb):  # "The tariff, Hart argues, ..." / "As Hart says, ..."
@@ -580,7 +586,7 @@ def complement_claim(clause: Token, verb: Token, **fields) -> Candidate:
     """The complement as a candidate; each "and that ..." clause conjoined to it is a claim of
     its own (its evaluative words are the holder's, and the writer may judge each apart)."""
     conjoined = coordinated_that_clauses(clause)
-    start, end = rejoin_interrupted(clause, clause_span(clause, without=conjoined))
+    start, end = rejoin_interrupted(clause, without_that(clause.doc, *clause_span(clause, without=conjoined)))
     spans = [without_that(clause.doc, *clause_span(c)) for c in conjoined] or unparsed_conjunct(clause, end)
     return Candidate(start, end, verb, coordinated=[s for s in spans if s[1] > s[0]], **fields)
 
@@ -719,13 +725,18 @@ def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
 def subject_of(token: Token) -> Optional[Token]:
     """The subject of a verb, borrowed from the verb it is coordinated with or governed by."""
     for _ in range(3):
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+        # a title run into the first sentence may give the verb two subjects: the nearer is its own
+        subject = max((c for c in subjects if c.i < token.i), key=lambda c: c.i, default=next(iter(subjects), None))
         if subject is not None and token.dep_ == "relcl" and subject.tag_ in ("WP", "WDT"):
             return token.head  # "Mortlake, who has summed up ...": the relative pronoun is Mortlake
         if subject is not None:
             return subject
         if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
             return token.head  # "the historian who argues that ..."
+        if token.dep_ == "pcomp" and token.head.head != token.head:
+            token = token.head.head  # "She is on firmer ground in claiming that ...": her claim
+            continue
         if token.dep_ not in ("conj", "xcomp", "advcl", "acomp") or token.head == token:
             return None
         token = token.head
@@ -750,10 +761,15 @@ def is_record(token: Token) -> bool:
 def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
     trigger = candidate.trigger
     holder_token = candidate.subject
-    if holder_token is None:
+    if holder_token is None and trigger.lemma_.lower() in TRADITION_NOUNS:
+        holder_token = next((c for c in trigger.children if c.dep_ == "poss"), None)
+    elif holder_token is None:
         holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
     if holder_token is not None:
         holder_from_token(doc, context, candidate, holder_token)
+    elif trigger.lemma_.lower() in TRADITION_NOUNS:
+        start, end = name_span(trigger)
+        candidate.holder_name = doc.text[start:end]  # "the local legend that ...": held by tradition
     elif overlooked_by_subject(trigger):
         candidate.overlooked = True
         writer_claim(context, candidate, trigger)

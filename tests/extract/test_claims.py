@@ -420,3 +420,38 @@ def test_a_verdict_naming_the_record_is_the_evidence(nlp):
     [claim] = claims_of(nlp, text)
     assert claim.stance == "disagrees"
     assert claim.evidence["text"].startswith("This is at odds with the vestry's own lists")
+
+
+def test_claim_in_a_gerund_after_a_preposition_is_the_subjects(nlp):
+    text = ("Nora Vell is on firmer ground in claiming that the mint master fled to France in 1646. "
+            "His petition from Rouen settles the matter.")
+    [claim] = claims_of(nlp, text)
+    assert (claim.holder_name, claim.stance) == ("Nora Vell", "agrees")
+
+
+def test_a_legend_is_held_by_tradition_not_by_who_scorns_it(nlp):
+    text = ("Peter Lasker is scornful of the local legend that the owners hired strike-breakers from abroad. "
+            "Here he is surely correct: the census of 1891 lists not a single foreign-born quarryman.")
+    [claim] = claims_of(nlp, text)
+    assert claim.text == "the owners hired strike-breakers from abroad"
+    assert claim.holder_name == "the local legend"
+    assert claim.stance == "disagrees"
+
+
+def test_setting_out_to_prove_is_not_granted(nlp):
+    text = "Nora Vell sets out to prove that the mint struck false coin during the siege."
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "neutral"
+
+
+def test_giving_no_figures_is_none_cited(nlp):
+    text = "Peter Lasker asserts that the quarry was the largest in Europe. He gives no figures."
+    [claim] = claims_of(nlp, text)
+    assert claim.evidence == {"none_cited": True}
+
+
+def test_unverifiable_story_is_left_undecided(nlp):
+    text = ("According to Nora Vell, the coins were carried out of the town in saddles. "
+            "The story is colourful but unverifiable.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "neutral"
