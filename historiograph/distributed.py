@@ -7,7 +7,8 @@ file partition cleans its copies again and splits them into buckets by merge key
 of MinHash LSH candidates, or the copy itself), so all copies of an article meet in one bucket
 task, which builds the Documents, parses and extracts them with its worker's one spaCy
 pipeline, and saves them. Every task's writes are idempotent, so a task rerun after its worker
-died adds nothing twice and loses nothing.
+died adds nothing twice and loses nothing. Linking across documents then runs once, on the
+client, exactly as in the single-process run (``pipeline.link_and_write``).
 """
 from __future__ import annotations
 
@@ -19,18 +20,21 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
 from distributed import Client, LocalCluster, as_completed
+from distributed.client import FutureCancelledError as CancelledError
+from distributed.scheduler import KilledWorker
 
 from .clean import repeated_among
-from .export.jsonl import document_json
 from .model import Cleaned
 from .parse import load_pipeline
-from .pipeline import Progress, Report, Settings, extract
+from .pipeline import Progress, Report, Settings, extract, link_and_write
 from .store import Store
 from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines, finish, list_files, numbered_sources, sketch
 
 # Files per partition of passes 1-3: big enough that a task outweighs its scheduling.
 PARTITION_FILES = 16
 LOCAL_WORKERS = 2
+# How often a bucket is rebuilt after losing its worker before the run gives up.
+BUCKET_RETRIES = 3
 
 Partition = list[tuple[int, Path]]
 
@@ -106,7 +110,7 @@ def pick(parts: list[list], bucket: int) -> list:
 
 
 def build_bucket(plan: MergePlan, settings: Settings, url: str, *pieces: list) -> tuple[list[str], Report]:
-    """Pass 3, reduce side: one bucket's Documents merged, parsed, extracted, saved; their JSON lines."""
+    """Pass 3, reduce side: one bucket's Documents merged, parsed, extracted, saved; their ids."""
     keyed: dict[tuple, list[tuple[Place, Cleaned]]] = {}
     for piece in pieces:
         for key, place, copy in piece:
@@ -115,7 +119,7 @@ def build_bucket(plan: MergePlan, settings: Settings, url: str, *pieces: list) -
     documents = (finish(d, settings, report) for key in sorted(keyed) for d in plan.merge(key, keyed[key]))
     extracted = list(extract(documents, settings, worker_pipeline(settings.model)))
     worker_store(url).save_all(extracted)
-    return [document_json(d) for d in extracted], report
+    return [d.id for d in extracted], report
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -147,32 +151,52 @@ def run_distributed(
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         plan = MergePlan(sketches, settings.merge_threshold)
         del sketches, sketched
-        shuffle(client, parts, repeated_future, plan, settings, store.url, report, jsonl, progress)
+        saved = shuffle(client, parts, repeated_future, plan, settings, store.url, report, progress)
+    link_and_write(store, saved, jsonl)
     return report
 
 
 def shuffle(client: Client, parts, repeated, plan: MergePlan, settings: Settings, url: str, report: Report,
-            jsonl: TextIO, progress: Optional[Progress]) -> None:
-    """Pass 3: copies bucketed by merge key, each bucket built into Documents where it lands."""
+            progress: Optional[Progress]) -> list[str]:
+    """Pass 3: copies bucketed by merge key, each bucket built into Documents where it lands;
+    the ids of the documents saved."""
     buckets = max(len(parts), LOCAL_WORKERS)
     plan_future = client.scatter(plan, broadcast=True)
-    mapped = client.map(bucket_copies, parts, repeated=repeated, plan=plan_future, buckets=buckets,
-                        max_bytes=settings.max_bytes, pure=False)
-    built = [
-        client.submit(build_bucket, plan_future, settings, url,
-                      *[client.submit(pick, part, bucket, pure=False) for part in mapped], pure=False)
-        for bucket in range(buckets)
-    ]
-    del mapped
-    for future in as_completed(built):
-        lines, part_report = future.result()
-        future.release()
-        for line in lines:
-            jsonl.write(line + "\n")
+
+    def map_side():
+        return client.map(bucket_copies, parts, repeated=repeated, plan=plan_future, buckets=buckets,
+                          max_bytes=settings.max_bytes, pure=False)
+
+    def build(bucket: int, mapped) -> object:
+        pieces = [client.submit(pick, part, bucket, pure=False) for part in mapped]
+        return client.submit(build_bucket, plan_future, settings, url, *pieces, pure=False)
+
+    mapped = map_side()
+    pending = {build(bucket, mapped): (bucket, 0) for bucket in range(buckets)}
+    del mapped  # the map side's results live only as long as the buckets that need them
+    saved: list[str] = []
+    running = as_completed(list(pending))
+    for future in running:
+        bucket, tries = pending.pop(future)
+        try:
+            ids, part_report = future.result()
+        except (CancelledError, KilledWorker):
+            # a worker died and took inputs the scheduler had already let go: rebuild that
+            # bucket from the files (its saves are idempotent, so a partial first try is harmless)
+            if tries >= BUCKET_RETRIES:
+                raise
+            retry = build(bucket, map_side())
+            pending[retry] = (bucket, tries + 1)
+            running.add(retry)
+            continue
+        finally:
+            future.release()
+        saved.extend(ids)
         report.documents += part_report.documents
         report.copies_merged += part_report.copies_merged
         if progress:
             progress("extract", report.documents, None)
+    return saved
 
 
 def add_found(report: Report, found: list[Pass]) -> None:

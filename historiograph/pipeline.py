@@ -124,9 +124,13 @@ def run(
         saved.append(document.id)
         if progress:
             progress("extract", done, None)
-    # link against everything stored before, then write JSONL with the cluster ids filled in;
-    # both read back from the store in pages, so memory stays flat
+    link_and_write(store, saved, jsonl)
+    return report
+
+
+def link_and_write(store: Store, saved: list[str], jsonl: TextIO) -> None:
+    """Link the documents just saved against everything stored before, then write their JSONL
+    with the cluster ids filled in; both read back from the store in pages (flat memory)."""
     saved = list(dict.fromkeys(saved))  # two files with one text are one document
     link_new_documents(store.engine, store.documents(saved))
     write_jsonl(attach_clusters(store.engine, store.documents(saved)), jsonl)
-    return report
