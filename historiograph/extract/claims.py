@@ -493,13 +493,16 @@ def casting_claim(verb: Token) -> Optional[Candidate]:
 
 def further_casts(verb: Token, cast: Token) -> Token:
     """ "sums up her virtues as '...' and her faults as '...'": the last of the coordinated
-    object-and-cast pairs, which together are one judgement."""
+    object-and-cast pairs, which together are one judgement. The parser hangs the second pair
+    almost anywhere, so look for "and <noun> as ..." after the first."""
     last = cast
-    # the parser may hang the second pair on the noun a relative clause describes
-    heads = [verb, verb.head] if verb.dep_ == "relcl" else [verb]
-    for conj in (c for head in heads for c in head.children):
-        if conj.dep_ == "conj" and conj.i > cast.i and conj.pos_ in ("NOUN", "PROPN", "PRON"):
-            last = next((c for c in conj.children if c.lower_ == "as" and c.dep_ == "prep" and list(c.children)), last)
+    for token in verb.doc[cast.right_edge.i + 1 : verb.sent.end]:
+        if token.text == ";":
+            break
+        noun = token.head
+        if token.lower_ == "as" and token.dep_ == "prep" and list(token.children) and noun.dep_ == "conj" \
+                and noun.pos_ in ("NOUN", "PROPN") and noun.left_edge.i > 0 and noun.left_edge.nbor(-1).lower_ == "and":
+            last = token
     return last
 
 

@@ -455,3 +455,12 @@ def test_unverifiable_story_is_left_undecided(nlp):
             "The story is colourful but unverifiable.")
     [claim] = claims_of(nlp, text)
     assert claim.stance == "neutral"
+
+
+def test_summary_pairs_in_a_relative_clause_with_curly_quotes_keep_both_halves(nlp):
+    text = ("The best portrait comes from one of his biographers, Nora Vell, who has summed up his qualities "
+            "as “courage, energy and quick wit,” and his defects as “vanity, sloth and a temper that no clerk "
+            "could endure.”")
+    [claim] = claims_of(nlp, text)
+    assert claim.text.startswith("his qualities as “courage") and "a temper that no clerk" in claim.text
+    assert claim.holder_name == "Nora Vell"
