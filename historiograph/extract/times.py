@@ -576,14 +576,55 @@ def _since_end(cue: re.Match, context: Context) -> Optional[Anchor]:
     return context.publication
 
 
+def _since_bound(start: Anchor, cue: re.Match, context: Context) -> str:
+    """The end of "since": the story's date or the publication date, whichever comes after
+    the start; open when neither does."""
+    for until in (_since_end(cue, context), context.publication):
+        if until and (until.year, until.month or 0, until.day or 0) > (start.year, start.month or 0, start.day or 0):
+            return _ymd(until.year, until.month, until.day)
+    return ".."
+
+
+def _point(edtf: str) -> Optional[Anchor]:
+    """The date a plain EDTF point names (not a season, which EDTF writes as month 21-24)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", edtf)
+    if not match or (match.group(2) and int(match.group(2)) > 12):
+        return None
+    return Anchor.from_iso(edtf)
+
+
+def _edges(edtf: str) -> Optional[tuple[str, str]]:
+    """The first and last points of a value: an interval's ends, a decade's first and last
+    years (194X -> 1940, 1949), or the value itself; None for open or hedged values."""
+    if ".." in edtf or re.search(r"[~?%]", edtf):
+        return None
+    if "/" in edtf:
+        first, last = edtf.split("/")
+        return first, last
+    return edtf.replace("X", "0"), edtf.replace("X", "9")
+
+
 def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
-    """A point turned into the open interval (or the shifted point) its cue says; see BOUND_CUE."""
-    anchor = Anchor.from_iso(value.edtf) if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value.edtf) else None
-    if anchor is None:
+    """A value turned into the open interval (or the shifted point) its cue says; see BOUND_CUE.
+    Up to and since bound a span by its ends ("by the end of 1875" -> ../1875-12); before and
+    after only step from a plain date."""
+    edges = _edges(value.edtf)
+    if edges is None:
         return value
+    first, last = edges
     word = re.sub(r"\s+", " ", (cue.group("cue") or cue.group("quantified")).lower())
+    if word in UP_TO_CUES:
+        if word in ("until", "till") and _negated_clause(cue.string, cue.start()):
+            return value  # "did not move again until March 2": it moved on March 2
+        return Value(f"../{last}", value.relative, value.anchor)
+    if word == "since":
+        start = _point(first) or Anchor(int(first[:4]))
+        return Value(f"{first}/{_since_bound(start, cue, context)}", value.relative, value.anchor)
     before = word in ("before", "earlier than", "prior to")
     sign = -1 if before else 1
+    anchor = _point(first if before else last)
+    if anchor is None:
+        return value
     if cue.group("number"):
         amount = NUMBER_WORDS.get(cue.group("number").lower()) or int(cue.group("number"))
         moved = _moved(anchor, cue.group("unit").lower(), sign * amount)
@@ -591,15 +632,6 @@ def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
     if cue.group("vague"):
         unit, amount = VAGUE_STEPS[cue.group("vague").lower()]
         bound = _moved(anchor, unit, sign * amount)
-    elif word in UP_TO_CUES:
-        if word in ("until", "till") and _negated_clause(cue.string, cue.start()):
-            return value  # "did not move again until March 2": it moved on March 2
-        return Value(f"../{value.edtf}", value.relative, value.anchor)
-    elif word == "since":
-        until = _since_end(cue, context)
-        later = until and (until.year, until.month or 0, until.day or 0) > (anchor.year, anchor.month or 0, anchor.day or 0)
-        return Value(f"{value.edtf}/{_ymd(until.year, until.month, until.day) if later else '..'}",
-                     value.relative, value.anchor)
     else:
         bound = _moved(anchor, _precision_unit(anchor), sign)
     if bound is None or "/" in bound:
@@ -770,8 +802,10 @@ BOUND_CUE = re.compile(
     r"(?P<quantified>before|after|earlier than|later than|prior to)"
     r"|(?P<cue>before|after|earlier than|later than|prior to|by|until|till|up to|since|"
     r"no later than))\s$", re.I)
-# The rules whose value is a single point that such a cue can bound
-BOUNDABLE_RULES = ("bare_year", "month_year", "date_mdy", "date_dmy", "month_alone")
+# The rules whose value (a point or a span) such a cue can bound
+BOUNDABLE_RULES = ("bare_year", "month_year", "date_mdy", "date_dmy", "month_alone", "day_range", "night_of",
+                   "part_of_year", "season_year", "part_of_relative_year", "decade", "spelled_decade",
+                   "century", "century_part", "relative_unit", "month_range", "weekday")
 # How far back (characters) a cue and its quantity may begin
 CUE_REACH = 40
 
@@ -886,6 +920,7 @@ def find_times(
             value = candidate.rule.handler(candidate.match, context)
         except (ValueError, OverflowError):  # arithmetic past year 1 or 9999: no value to give
             continue
+        named = value  # what the expression names, before a cue bounds it
         if value is not None and candidate.cue:
             value = bounded(value, candidate.cue, context)
         if value is None or not _parses(value.edtf):
@@ -895,7 +930,8 @@ def find_times(
         if not in_title and moves_reference(value, context.discourse, text, candidate, is_background):
             context.discourse, context.coarse = value.anchor, None
         elif not in_title and candidate.rule.name in COARSE_RULES:
-            context.coarse = Anchor(int(value.edtf[:4].replace("X", "0")))
+            year = re.search(r"\d[\dX]{3}", named.edtf)
+            context.coarse = Anchor(int(year.group(0).replace("X", "0"))) if year else context.coarse
         times.append(TimeExpr(text[candidate.start:candidate.end], candidate.start, candidate.end,
                               value.edtf, in_title=in_title, relative=value.relative))
     return times

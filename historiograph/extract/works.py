@@ -217,6 +217,10 @@ SAME_WORK_SCORE = 90
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # How far back (characters) "his"/"her" looks for the person it stands for
 PRONOUN_REACH = 400
+# ... and "whose", which follows its name and a comma
+WHOSE_REACH = 3
+# The name before ", whose" when the parser did not take it for a person: capitalised words
+NAME_BEFORE_WHOSE = re.compile(r"(?P<name>(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w'’-]+),\s$")
 
 
 @dataclass
@@ -308,14 +312,19 @@ def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> li
 
 def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[Work],
            subjects: set[int]) -> Optional[str]:
-    """Whose work: the named owner, or for "his"/"her" the first person who is a subject in the
-    sentence (its topic), else the last person named before it."""
+    """Whose work: the named owner, for "whose" the name just before it, or for "his"/"her" the
+    first person who is a subject in the sentence (its topic), else the last person named before it."""
     groups = match.groupdict()
     if groups.get("owner"):
         return full_name(groups["owner"], doc, people, works)
     if not groups.get("pronoun"):
         return None
     before = [p for p in people if p.end <= match.start() and match.start() - p.end <= PRONOUN_REACH]
+    if groups["pronoun"].lower() == "whose":  # the name it follows: "the manager, Elias Whitcombe, whose"
+        antecedent = [p.name for p in before if match.start() - p.end <= WHOSE_REACH]
+        named = NAME_BEFORE_WHOSE.search(doc.text, max(0, match.start() - 80), match.start())
+        name = antecedent[-1] if antecedent else named.group("name") if named else None
+        return full_name(name, doc, people, works) if name else None
     sentence = doc.char_span(match.start(), match.end(), alignment_mode="expand")
     sentence_start = sentence.sent.start_char if sentence is not None and doc.has_annotation("SENT_START") else match.start()
     in_sentence = [p for p in before if p.start >= sentence_start and p.start in subjects]

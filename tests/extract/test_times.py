@@ -25,7 +25,7 @@ def values(text, date=None):
     ("It was built about 1760.", [("about 1760", "1760~")]),
     ("He died, probably in 1941.", [("probably in 1941", "1941?")]),
     ("Ledgers of the nineteenth century survive.", [("the nineteenth century", "18XX")]),
-    ("They left by the end of 1875.", [("the end of 1875", "1875-12")]),
+    ("They left at the end of 1875.", [("at the end of 1875", "1875-12")]),
     ("They met between September 1939 and May 1940.", [("between September 1939 and May 1940", "1939-09/1940-05")]),
 ])
 def test_absolute_expressions(text, expected):
@@ -33,7 +33,7 @@ def test_absolute_expressions(text, expected):
 
 
 def test_night_of_two_days_takes_the_year_from_the_discourse():
-    found = values("The council sat on November 7, 1917, after the night of November 6 to 7.")
+    found = values("The council sat on November 7, 1917, and the night of November 6 to 7 was quiet.")
     assert found == [("November 7, 1917", "1917-11-07"), ("the night of November 6 to 7", "1917-11-06/1917-11-07")]
 
 
@@ -142,6 +142,11 @@ def test_vague_offsets_are_approximate_or_open(text, expected):
     ("The treaty was signed before March 3, 1848.", [("before March 3, 1848", "../1848-03-02")]),
     ("Two years before 1929 the bank failed.", [("Two years before 1929", "1927")]),
     ("The roads were mapped decades before 1950.", [("decades before 1950", "../1940")]),
+    ("They left by the end of 1875.", [("by the end of 1875", "../1875-12")]),
+    ("The town was closed until the 1930s.", [("until the 1930s", "../1939")]),
+    ("Reading has revived since the 1850s.", [("since the 1850s", "1850/1980-04-17")]),
+    ("It sat until the summer of 1881.", [("until the summer of 1881", "../1881-22")]),
+    ("They plan to publish by next year.", [("by next year", "../1981")]),
 ])
 def test_bounds_open_an_interval(text, expected):
     found = values(text, "1980-04-17")

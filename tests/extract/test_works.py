@@ -169,3 +169,11 @@ def test_whose_stands_for_the_name_before_it(nlp):
     text = "Tobiah Renn, whose admirable earlier book November 3, 1791, told of one storm, writes here of floods."
     doc = parse_text(nlp, text, date="1986-01-01")
     assert [(w.title, w.authors) for w in doc._.works if not w.reviewed] == [("November 3, 1791", ["Tobiah Renn"])]
+
+
+def test_whose_is_the_name_just_before_it_not_the_subject(nlp):
+    text = ("Martin Okafor, in his introduction, quotes the first manager, Elias Pardoe Whitcombe, whose "
+            "Chronicle of the Copper Works is still read.")
+    doc = parse_text(nlp, text, date="1984-01-01")
+    named = [(w.title, w.authors) for w in doc._.works if not w.reviewed]
+    assert named == [("Chronicle of the Copper Works", ["Elias Pardoe Whitcombe"])]
