@@ -1,4 +1,5 @@
 """TEI export: well-formed, valid against the shipped RELAX NG, pointers resolve, text kept."""
+from functools import partial
 import re
 from pathlib import Path
 
@@ -7,6 +8,8 @@ from lxml import etree
 
 from historiograph import model
 from historiograph.export.tei import document_to_tei, edtf_bounds, write_tei
+
+from tests.export.spans import mention_at, span_at
 
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -30,15 +33,8 @@ TEXT = (
 )
 
 
-def at(needle: str, occurrence: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence):
-        start = TEXT.index(needle, start + 1)
-    return start, start + len(needle)
-
-
-def mention(needle: str, occurrence: int = 1) -> model.Mention:
-    return model.Mention(*at(needle, occurrence), needle)
+at = partial(span_at, TEXT)
+mention = partial(mention_at, TEXT)
 
 
 def review() -> model.Document:

@@ -1,4 +1,5 @@
 """W3C Web Annotation export: selectors find their text, bodies carry the ledger, JSON-LD expands."""
+from functools import partial
 import io
 import json
 
@@ -8,6 +9,8 @@ from pyld import jsonld
 from historiograph import model
 from historiograph.export.wadm import (ANNO_CONTEXT, CONTEXT_CHARS, HG_CONTEXT, HG_NAMESPACE,
                                        anno_context, document_to_wadm, write_wadm)
+
+from tests.export.spans import mention_at, span_at
 
 OA = "http://www.w3.org/ns/oa#"
 TEXT = (
@@ -21,15 +24,8 @@ TEXT = (
 )
 
 
-def at(needle: str, occurrence: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence):
-        start = TEXT.index(needle, start + 1)
-    return start, start + len(needle)
-
-
-def mention(needle: str, occurrence: int = 1) -> model.Mention:
-    return model.Mention(*at(needle, occurrence), needle)
+at = partial(span_at, TEXT)
+mention = partial(mention_at, TEXT)
 
 
 def essay() -> model.Document:
