@@ -344,6 +344,13 @@ def century_part(match: re.Match, context: Context) -> Optional[Value]:
     return Value(f"{century // 100:02d}{digits}", relative=True)
 
 
+def season_alone(match: re.Match, context: Context) -> Optional[Value]:
+    anchor = context.discourse_or_publication()
+    if anchor is None:
+        return None
+    return _nearest_season(anchor, SEASONS[match.group("season").lower()], 0)
+
+
 def season_year(match: re.Match, context: Context) -> Optional[Value]:
     year = int(match.group("year"))
     season = SEASONS[match.group("season").lower()]
@@ -761,6 +768,10 @@ RULES = [
         r"\b(?:(?i:some|several|many|a few|a number of)\s)?(?P<unit>(?i:years|months|weeks|days|decades))\s"
         r"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"),
         vague_offset),
+    # "in the autumn": the season of the year the story has reached (or of publication)
+    Rule("season_alone", re.compile(
+        rf"\b(?i:in|during|through|by|until|till|since|before|after)\s"
+        rf"(?P<span>[Tt]he\s(?P<season>(?i:{_SEASON_ALT})))\b(?!\s(?:of\b|\d))"), season_alone, "span"),
     Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
     # a weekday needs a cue before it; a plural ("on Saturdays") is a habit, and one followed by a
     # date ("Monday, May 3") leaves the date to the date rules
@@ -805,7 +816,7 @@ BOUND_CUE = re.compile(
 # The rules whose value (a point or a span) such a cue can bound
 BOUNDABLE_RULES = ("bare_year", "month_year", "date_mdy", "date_dmy", "month_alone", "day_range", "night_of",
                    "part_of_year", "season_year", "part_of_relative_year", "decade", "spelled_decade",
-                   "century", "century_part", "relative_unit", "month_range", "weekday")
+                   "century", "century_part", "relative_unit", "month_range", "weekday", "season_alone")
 # How far back (characters) a cue and its quantity may begin
 CUE_REACH = 40
 

@@ -209,3 +209,12 @@ def test_a_negation_before_until_makes_the_date_an_event(text, expected):
 def test_a_look_back_by_an_amount_does_not_move_the_story():
     text = "The warehouse was robbed on August 15, 1866. The mayor had been warned three weeks before. A month later he left."
     assert [v for _, v in values(text)] == ["1866-08-15", "1866-07-25", "1866-09"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("She will lecture again in the autumn.", [("the autumn", "1976-23")]),
+    ("The crew sailed on 3 May 1851 and in the summer reached the ice.", [("3 May 1851", "1851-05-03"), ("the summer", "1851-22")]),
+    ("The fall of the city was sudden.", []),
+])
+def test_a_season_without_a_year_is_of_the_year_reached(text, expected):
+    assert values(text, "1976-06-03") == expected
