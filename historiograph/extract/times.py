@@ -128,6 +128,11 @@ class Context:
         self.discourse: Optional[Anchor] = None
         # the start of the last decade or century named since then ("the 1890s ... decades later")
         self.coarse: Optional[Anchor] = None
+        # the last date of the story itself, not of the writer's present ("last December")
+        self.story: Optional[Anchor] = None
+
+    def story_or_publication(self) -> Optional[Anchor]:
+        return self.story or self.discourse or self.publication
 
     def discourse_or_publication(self) -> Optional[Anchor]:
         return self.discourse or self.publication
@@ -143,6 +148,7 @@ class Value:
     edtf: str
     relative: bool = False
     anchor: Optional[Anchor] = None
+    deictic: bool = False  # counted from the publication date: the writer's present
 
 
 Handler = Callable[[re.Match, Context], Optional[Value]]
@@ -374,7 +380,9 @@ def deictic_day(match: re.Match, context: Context) -> Optional[Value]:
     when = anchor.as_date() if anchor else None
     if when is None:
         return Value(_ymd(anchor.year, anchor.month) if anchor else "XXXX", relative=True)
-    return _dated(when + timedelta(days=offset))
+    value = _dated(when + timedelta(days=offset))
+    value.deictic = True
+    return value
 
 
 def _dated(when: date) -> Value:
@@ -434,6 +442,14 @@ DEICTIC_DIRECTIONS = ("last", "this", "next")
 
 def relative_unit(match: re.Match, context: Context) -> Optional[Value]:
     """last October, the following spring, that year, the next day."""
+    value = _relative_unit_value(match, context)
+    modifier = re.sub(r"\s+", " ", match.group("modifier").lower())
+    if value is not None and modifier in DEICTIC_DIRECTIONS and context.publication:
+        value.deictic = True
+    return value
+
+
+def _relative_unit_value(match: re.Match, context: Context) -> Optional[Value]:
     modifier = re.sub(r"\s+", " ", match.group("modifier").lower())
     direction = DIRECTIONS[modifier]
     anchor = context.publication_or_discourse() if modifier in DEICTIC_DIRECTIONS else context.discourse_or_publication()
@@ -496,7 +512,7 @@ def offset(match: re.Match, context: Context) -> Optional[Value]:
     amount = NUMBER_WORDS.get(match.group("number").lower()) or int(match.group("number"))
     direction = match.group("direction").lower()
     sign = -1 if direction in ("earlier", "before", "ago") else 1
-    anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
+    anchor = context.publication_or_discourse() if direction == "ago" else context.story_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
     value = _shifted(anchor, match.group("unit").lower(), sign * amount)
@@ -504,6 +520,8 @@ def offset(match: re.Match, context: Context) -> Optional[Value]:
         value.edtf += "~"
     if value and direction in ("earlier", "before"):
         value.anchor = None  # a look back: the story stays where it was
+    if value and direction == "ago" and context.publication:
+        value.deictic = True
     return value
 
 
@@ -523,7 +541,7 @@ def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
     Nothing counts from them."""
     direction = match.group("direction").lower()
     later = direction not in ("earlier", "before", "ago")
-    anchor = context.publication_or_discourse() if direction == "ago" else context.discourse_or_publication()
+    anchor = context.publication_or_discourse() if direction == "ago" else context.story_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
     unit = UNIT_SINGULARS.get(match.group("unit").lower())
@@ -693,7 +711,9 @@ def weekday(match: re.Match, context: Context) -> Optional[Value]:
         when, direction = publication, 1 if _future_clause(match.string, match.start(), match.end()) else -1
     if when is None:
         return Value("XXXX", relative=True)
-    return _dated(_weekday_from(when, day, direction))
+    value = _dated(_weekday_from(when, day, direction))
+    value.deictic = when == publication
+    return value
 
 
 def day_around(match: re.Match, context: Context) -> Optional[Value]:
@@ -940,6 +960,7 @@ def find_times(
             text, candidate.start)
         if not in_title and moves_reference(value, context.discourse, text, candidate, is_background):
             context.discourse, context.coarse = value.anchor, None
+            context.story = context.story if value.deictic else value.anchor
         elif not in_title and candidate.rule.name in COARSE_RULES:
             year = re.search(r"\d[\dX]{3}", named.edtf)
             context.coarse = Anchor(int(year.group(0).replace("X", "0"))) if year else context.coarse

@@ -218,3 +218,10 @@ def test_a_look_back_by_an_amount_does_not_move_the_story():
 ])
 def test_a_season_without_a_year_is_of_the_year_reached(text, expected):
     assert values(text, "1976-06-03") == expected
+
+
+def test_later_and_earlier_count_from_the_story_not_the_writers_present():
+    text = ("The bridge opened on June 2, 1962. The council repainted it last October, and engineers "
+            "had warned about its piers decades before.")
+    assert values(text, "1980-04-17") == [
+        ("June 2, 1962", "1962-06-02"), ("last October", "1979-10"), ("decades before", "../1952")]
