@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..model import Mention, Work
 from . import PIPELINE, annotations
-from .entities import entity_by_name
+from .entities import entity_at, entity_by_name
 
 # --- the header block ---------------------------------------------------------------------
 
@@ -306,8 +306,34 @@ def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> li
             is_name = pattern is not DATED_TITLE and _covers(names, start, end)
             if len(title.split()) < 2 or is_name:
                 continue
-            found.append(TitleMention(title, start, end, _owner(match, doc, people, works, subjects)))
+            owner = _owner(match, doc, people, works, subjects)
+            if owner is None and pattern is AUTHORED_TITLE:
+                owner = _writer(doc, match.start(), people, works)
+            found.append(TitleMention(title, start, end, owner))
     return found
+
+
+# How many heads up from "wrote"/"writing" the clause's subject is looked for
+WRITER_DEPTH = 4
+
+
+def _writer(doc: Doc, start: int, people: list[PersonMention], works: list[Work]) -> Optional[str]:
+    """Who wrote it: the person (or the pronoun standing for one) who is the subject of the
+    clause of "wrote"/"for writing" ("he was expelled for writing The Long Retreat")."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or not doc.has_annotation("DEP"):
+        return None
+    token = span[0]
+    for _ in range(WRITER_DEPTH):
+        for child in token.children:
+            if child.dep_ in SUBJECT_DEPS:
+                entity = entity_at(doc, child.idx) if annotations(doc, "entities") else None
+                person = entity.name if entity is not None and entity.type == "PERSON" else None
+                return full_name(person, doc, people, works) if person else None
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
 
 
 def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[Work],

@@ -177,3 +177,9 @@ def test_whose_is_the_name_just_before_it_not_the_subject(nlp):
     doc = parse_text(nlp, text, date="1984-01-01")
     named = [(w.title, w.authors) for w in doc._.works if not w.reviewed]
     assert named == [("Chronicle of the Copper Works", ["Elias Pardoe Whitcombe"])]
+
+
+def test_for_writing_a_title_the_clause_subject_is_the_author(nlp):
+    text = "Anna Petrova taught in Kiev. She was dismissed in 1970 for writing The Quiet Archive, and she left."
+    doc = parse_text(nlp, text, date="1981-01-01")
+    assert [(w.title, w.authors) for w in doc._.works if not w.reviewed] == [("The Quiet Archive", ["Anna Petrova"])]
