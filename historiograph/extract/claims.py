@@ -50,7 +50,7 @@ FACTIVE_VERBS = frozenset(
 RECORD_VERBS = frozenset("show demonstrate prove establish suggest indicate record reveal confirm".split())
 # Nouns naming a proposition someone holds; their "that" clause is the claim.
 CLAIM_NOUNS = frozenset(
-    "contention argument assertion claim view belief thesis idea notion insistence suggestion "
+    "case contention argument assertion claim view belief thesis idea notion insistence suggestion "
     "conviction assumption theory allegation charge premise conclusion refrain opinion "
     "position hypothesis proposition story tale legend myth rumour rumor impression supposition".split()
 )
@@ -78,6 +78,9 @@ QUOTE_EDGES = " \n\t\"'“”‘’«»"
 # Stories nobody in particular holds: "the legend that ..." is the tradition's, not the subject's
 # who "is scornful of the legend".
 TRADITION_NOUNS = frozenset("story tale legend myth rumour rumor tradition folklore".split())
+# "X would have us believe", "we are asked to accept": the belief urged on the reader is X's.
+PERSUADING_VERBS = frozenset("have ask want expect invite urge".split())
+BELIEF_VERBS = frozenset("believe accept think suppose credit".split())
 # "Some of her readers think ...": the group named after "of" holds the claim.
 QUANTIFIERS = frozenset("some many most several all none few one".split())
 # Who "ignores/overlooks the argument that ..." is faulted for missing it: the writer holds it.
@@ -110,7 +113,7 @@ ENDORSING_WORDS = frozenset(
     "confirm corroborate vindicate bear balanced undoubtedly indisputable unanswerable".split()
 )
 REJECTING_WORDS = frozenset(
-    "wrong wrongly mistaken mistakenly false falsely untrue absurd absurdly nonsense rubbish "
+    "unpersuaded unconvinced wrong wrongly mistaken mistakenly false falsely untrue absurd absurdly nonsense rubbish "
     "baseless groundless untenable implausible improbable unlikely doubtful questionable "
     "unconvincing unpersuasive misleading misguided misread misreading misunderstand fanciful "
     "far-fetched mystery disappointing dubious erroneous fallacy fallacious refute rebut disprove "
@@ -139,7 +142,9 @@ ENDORSING_PHRASES = re.compile(
 )
 REJECTING_PHRASES = re.compile(
     r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
-    r"points? the other way|sits? uneasily with|at odds with|goes? too far|(?:is|are|was|were) open to (?:question|doubt)|"
+    r"points? the other way|would have us believe|(?:asks?|invites?|expects?) us to (?:believe|accept)|"
+    r"(?:we are|the reader is) (?:asked|invited|expected) to (?:believe|accept)|where is the (?:evidence|proof)|"
+    r"rests? (?:entirely |wholly |only )?on (?:a single|one) |sits? uneasily with|at odds with|goes? too far|(?:is|are|was|were) open to (?:question|doubt)|"
     r"(?:would|might) be (?:pleasant|nice|comforting|agreeable|tempting|good) to (?:believe|think|suppose|agree)|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
     r"hard to believe|in vain|cannot be sustained|does not stand up|will not do|"
     r"(?:does|do|did|will|would|could) not survive|cannot survive|is simply wrong|little to do with|nothing of the kind|"
@@ -324,6 +329,8 @@ class DocContext:
         self.author = doc._.get("author") if Doc.has_extension("author") else None
         self.entities_by_id = {e.id: e for e in annotations(doc, "entities")}
         self.recent_holder = None  # the entity holding the last claim found, for "she argues"
+        self.recent_holder_id: Optional[str] = None  # and whoever held it, entity or not
+        self.recent_holder_name: Optional[str] = None
         self.quoted = quoted_tokens(doc, self.quotes)
         self.candidates_by_sentence: dict[int, list[Candidate]] = defaultdict(list)
 
@@ -387,7 +394,7 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
             continue  # the speaker's own reasoning: the quotation claim covers it
         candidate = (
             verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
-            or shared_belief_claim(token)
+            or shared_belief_claim(token) or urged_belief_claim(token, context)
         )
         if candidate is None:
             continue
@@ -397,6 +404,8 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
             found += split_coordinated(doc, candidate)
             if candidate.holder:
                 context.recent_holder = context.entities_by_id.get(candidate.holder)
+            if candidate.holder_name and not candidate.writer:
+                context.recent_holder_id, context.recent_holder_name = candidate.holder, candidate.holder_name
     return found
 
 
@@ -554,6 +563,31 @@ def verdict_claim(word: Token) -> Optional[Candidate]:
         sign = -sign
     start, end = clause_span(clause)
     return Candidate(max(start, following.nbor().idx), end, word, verdict=sign, subject=subject)
+
+
+def urged_belief_claim(verb: Token, context: DocContext) -> Optional[Candidate]:
+    """ "X would have us believe that P", "We are asked to believe that P": P is X's (or, unnamed,
+    the holder being reviewed), and the writer is not the one who believes it."""
+    if verb.lemma_.lower() not in PERSUADING_VERBS:
+        return None
+    belief = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in BELIEF_VERBS), None)
+    if belief is None:
+        return None
+    clause = next(
+        (c for head in (belief, verb) for c in head.children if c.dep_ == "ccomp" and c != belief and is_finite_clause(c)),
+        None,
+    )
+    if clause is None:
+        return None
+    candidate = complement_claim(clause, verb)
+    subject = subject_of(verb)
+    if subject is not None and subject.lower_ not in WRITER_PRONOUNS | {"us"}:
+        candidate.subject = subject
+    elif context.recent_holder_name is not None:
+        candidate.holder, candidate.holder_name = context.recent_holder_id, context.recent_holder_name
+    else:
+        return None
+    return candidate
 
 
 def shared_belief_claim(verb: Token) -> Optional[Candidate]:
@@ -770,6 +804,8 @@ def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
         holder_token = noun_holder(trigger) if trigger.pos_ == "NOUN" else subject_of(trigger)
     if holder_token is not None:
         holder_from_token(doc, context, candidate, holder_token)
+    elif candidate.holder:
+        return  # already known: "we are asked to believe" is the reviewed holder's
     elif trigger.lemma_.lower() in TRADITION_NOUNS:
         start, end = name_span(trigger)
         candidate.holder_name = doc.text[start:end]  # "the local legend that ...": held by tradition
@@ -805,7 +841,10 @@ def noun_holder(noun: Token) -> Optional[Token]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
-    agent = next((a for c in noun.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"), None)
+    agent = next(
+        (a for c in noun.children if c.dep_ == "acl" and not that_clause_marked(c) for a in c.children if a.dep_ == "agent"),
+        None,
+    )  # not "the idea that the guardians were moved by economy": that agent is inside the claim
     by_whom = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
     if by_whom is not None:
         return by_whom  # "the view put forward by X"
@@ -827,8 +866,11 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         return
     entity = pronoun_referent(doc, context, token) if lower in PERSON_PRONOUNS else named_entity(doc, token)
     start, end = name_span(token)
+    if entity is not None and token.pos_ == "PROPN" and entity.type != "PERSON" and token.text not in entity.name:
+        entity = None  # a title run into the name ("The Old Mill\n\nJane Hale"): the name itself holds
     if entity is not None:
-        candidate.holder, candidate.holder_name = entity.id, entity.name
+        # an entity name across a line break has swallowed a title: the name is its last line
+        candidate.holder, candidate.holder_name = entity.id, entity.name.splitlines()[-1].strip()
     elif token.pos_ == "NOUN" and candidate.trigger.lemma_.lower() in RECORD_VERBS \
             and not PERSON_NOUN.search(token.lemma_.lower()):
         # "the silence suggests that ...": the writer reasons from a fact
@@ -878,6 +920,8 @@ def named_entity(doc: Doc, token: Token):
 def name_span(token: Token) -> tuple[int, int]:
     """The holder phrase without a trailing possessive or clauses: "the older scholars"."""
     tokens = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("case", "punct")]
+    # a title line run into the sentence is not part of the name
+    tokens = tokens[max((n + 1 for n, t in enumerate(tokens) if "\n" in t.text), default=0):]
     start = tokens[0] if tokens else token
     return start.idx, end_of(token)
 
@@ -1312,7 +1356,9 @@ def evidence_in(doc: Doc, candidate: Candidate, zone: Zone) -> Optional[dict]:
     sentences = [zone.own] + zone.following
     if first_cue(HOLDER_CITES_NONE, sentences, candidate) is not None or framed_as_unsupported(zone.own, candidate):
         return {"none_cited": True}
-    start = first_cue(EVIDENCE_CUES, sentences, candidate, after_claim=True)
+    # a question ("Where is the evidence?") gives none
+    statements = [zone.own] + [s for s in zone.following if not is_question(s)]
+    start = first_cue(EVIDENCE_CUES, statements, candidate, after_claim=True)
     if start is not None:
         sentence = next(s for s in sentences if s.start_char <= start < s.end_char)
         # in a later sentence the whole sentence is the evidence ("..., as the minutes show")
@@ -1380,15 +1426,20 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
 def judged_against_record(sentence: Span, candidate: Candidate) -> bool:
     """ "The point sits uneasily with the foundation deeds, three of which name ...": a verdict
     that names the record it rests on."""
-    return sentence_score(sentence, candidate) != 0 and any(
+    return not is_question(sentence) and sentence_score(sentence, candidate) != 0 and any(
         t.pos_ == "NOUN" and t.lemma_.lower() in EVIDENCE_NOUNS and not holders_words(t.idx, candidate) for t in sentence
     )
 
 
 def states_facts(sentence: Span, candidate: Candidate) -> bool:
-    """A sentence that can back a verdict: not a hedge, a turn ("But ..."), or an opinion ("I suspect")."""
+    """A sentence that can back a verdict: not a hedge, a turn ("But ..."), an opinion ("I suspect")
+    or a question."""
     first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in sentence)
-    return not (hedged(sentence, candidate) or opens_with_contrast(sentence) or first_person)
+    return not (hedged(sentence, candidate) or opens_with_contrast(sentence) or first_person or is_question(sentence))
+
+
+def is_question(sentence: Span) -> bool:
+    return sentence.text.rstrip().endswith("?")
 
 
 def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:

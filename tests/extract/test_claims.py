@@ -464,3 +464,37 @@ def test_summary_pairs_in_a_relative_clause_with_curly_quotes_keep_both_halves(n
     [claim] = claims_of(nlp, text)
     assert claim.text.startswith("his qualities as “courage") and "a temper that no clerk" in claim.text
     assert claim.holder_name == "Nora Vell"
+
+
+def test_would_have_us_believe_is_the_subjects_claim_met_with_doubt(nlp):
+    text = "Peter Lasker would have us believe that the workhouse was the cruellest in the county."
+    [claim] = claims_of(nlp, text)
+    assert (claim.text, claim.holder_name, claim.stance) == (
+        "the workhouse was the cruellest in the county", "Peter Lasker", "disagrees")
+
+
+def test_we_are_asked_to_believe_is_the_reviewed_holders_claim_and_a_question_is_no_evidence(nlp):
+    text = ("Peter Lasker argues that the master stole from the stores. We are asked to believe, too, that "
+            "the chaplain never visited the sick wards. Where is the evidence? The chaplain's own journal "
+            "records visits to the sick wards every week.")
+    claim = claim_about(claims_of(nlp, text), "chaplain")
+    assert (claim.holder_name, claim.stance) == ("Peter Lasker", "disagrees")
+    assert claim.evidence["text"].startswith("The chaplain's own journal")
+
+
+def test_an_agent_inside_the_that_clause_is_not_the_holder(nlp):
+    text = "Peter Lasker dismisses the idea that the guardians were moved by economy rather than malice."
+    assert [c.holder_name for c in claims_of(nlp, text)] == []
+
+
+def test_a_title_run_into_the_first_sentence_is_not_the_holders_name(nlp):
+    text = "The Union Revisited\n\nClement Arbuthnot would have us believe that the union was the cruellest."
+    [claim] = claims_of(nlp, text)
+    assert claim.holder_name.endswith("Clement Arbuthnot") and "Revisited" not in claim.holder_name
+
+
+def test_making_the_case_that_is_a_claim_and_resting_on_one_letter_is_weak(nlp):
+    text = ("Nora Vell makes the case that the harbour was built with the profits of the sugar trade. "
+            "Her case rests on a single letter, and the letter is anonymous. I remain unpersuaded.")
+    claim = claim_about(claims_of(nlp, text), "harbour was built")
+    assert claim.stance == "disagrees"
