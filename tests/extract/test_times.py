@@ -225,3 +225,20 @@ def test_later_and_earlier_count_from_the_story_not_the_writers_present():
             "had warned about its piers decades before.")
     assert values(text, "1980-04-17") == [
         ("June 2, 1962", "1962-06-02"), ("last October", "1979-10"), ("decades before", "../1952")]
+
+
+def test_the_fast_edtf_check_never_accepts_what_edtf_rejects():
+    import itertools
+    import random
+
+    from edtf import parse_edtf
+
+    from historiograph.extract.times import _plain_edtf
+
+    points = ["1848", "1848-02", "1848-02-24", "1961-22", "194X", "19XX", "1900-02-29", "1904-02-29",
+              "1848-13", "1848-00", "1848-02-30", "1961-25", "1961-21-03", "184X-02", "..", "", "1848-2"]
+    values = points + [f"{a}/{b}" for a, b in itertools.product(points, repeat=2)]
+    random.Random(7).shuffle(values)
+    for value in values:
+        if _plain_edtf(value):
+            parse_edtf(value)  # raises if edtf disagrees
