@@ -73,6 +73,9 @@ VERDICT_WORDS = {"right": 1, "correct": 1, "justified": 1, "wrong": -1, "mistake
 REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute".split())
 # Introducing a quoted paragraph, these make it an argument rather than testimony.
 ARGUING_VERBS = frozenset("argue contend claim insist maintain assert conclude allege".split())
+# Where the document's text is kept once built (see ``text_of``).
+TEXT_KEY = ("historiograph_claims", "text")
+PARAGRAPH_BREAK = re.compile(r"\n\n")
 # Marks and space around a quotation that fills its paragraph.
 QUOTE_EDGES = " \n\t\"'“”‘’«»"
 # Stories nobody in particular holds: "the legend that ..." is the tradition's, not the subject's
@@ -332,7 +335,26 @@ class DocContext:
         self.recent_holder_id: Optional[str] = None  # and whoever held it, entity or not
         self.recent_holder_name: Optional[str] = None
         self.quoted = quoted_tokens(doc, self.quotes)
+        self.paragraph_breaks = [m.start() for m in PARAGRAPH_BREAK.finditer(text_of(doc))]
+        self.quotes_by_sentence: dict[int, list] = defaultdict(list)
+        for quote in self.quotes:
+            for number in self.sentence_numbers(quote.start, quote.end):
+                self.quotes_by_sentence[number].append(quote)
         self.candidates_by_sentence: dict[int, list[Candidate]] = defaultdict(list)
+
+    def sentence_numbers(self, start: int, end: int) -> range:
+        """The sentences a char range touches."""
+        first = self.doc.char_span(start, start + 1, alignment_mode="expand") if start < len(text_of(self.doc)) else None
+        last = self.doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
+        if first is None or last is None:
+            return range(0)
+        return range(self.sentence_of[first.start], self.sentence_of[last.end - 1] + 1)
+
+    def quotes_near(self, candidate: "Candidate") -> list:
+        """Quotations in the sentences of the claim and of its trigger, each once, in text order."""
+        numbers = set(self.sentence_numbers(candidate.start, candidate.end + 1)) | {self.sentence_of[candidate.trigger.i]}
+        near = {id(q): q for n in sorted(numbers) for q in self.quotes_by_sentence[n]}
+        return sorted(near.values(), key=lambda q: q.start)
 
     def index_candidates(self, candidates: list["Candidate"]) -> None:
         for candidate in candidates:
@@ -370,7 +392,7 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate) -
     evidence = evidence_in(doc, candidate, zone)
     return Claim(
         id=f"c{number}",
-        text=doc.text[start:end],
+        text=text_of(doc)[start:end],
         start=start,
         end=end,
         holder=candidate.holder,
@@ -378,7 +400,7 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate) -
         stance="agrees" if candidate.writer else stance_of(candidate, zone, evidence),
         evidence=evidence,
         quotes=[
-            q.id for q in context.quotes
+            q.id for q in context.quotes_near(candidate)
             if q.end > start and q.start < end + 1 or q.speaker and same_sentence_and_holder(candidate, q)
         ],
     )
@@ -412,11 +434,11 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
 def before_trailing_aside(doc: Doc, candidate: Candidate) -> int:
     """Where the claim ends if a lone dash opens an aside in it ("— a policy advocated by ...");
     paired dashes ("one thing — power — and ...") are the claim's own parenthesis."""
-    text = doc.text[candidate.start : candidate.end]
+    text = text_of(doc)[candidate.start : candidate.end]
     dash = TRAILING_DASH.search(text)
     if dash is None:
         return candidate.end
-    if TRAILING_DASH.search(doc.text[candidate.start + dash.end() : candidate.trigger.sent.end_char]):
+    if TRAILING_DASH.search(text_of(doc)[candidate.start + dash.end() : candidate.trigger.sent.end_char]):
         return candidate.end
     return candidate.start + dash.start()
 
@@ -630,7 +652,7 @@ def complement_claim(clause: Token, verb: Token, **fields) -> Candidate:
 
 def without_that(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """ "that censorship is ...": the parser may take the "that" for a determiner and keep it."""
-    match = LEADING_THAT.match(doc.text, start, end)
+    match = LEADING_THAT.match(text_of(doc), start, end)
     return (match.end(), end) if match else (start, end)
 
 
@@ -639,12 +661,12 @@ def unparsed_conjunct(clause: Token, end: int) -> list[tuple[int, int]]:
     still runs from its "that" to the end of the sentence, before any bracket or dash."""
     doc = clause.doc
     sentence_end = clause.sent.end_char
-    match = TEXTUAL_CONJUNCT.match(doc.text, end, sentence_end)
+    match = TEXTUAL_CONJUNCT.match(text_of(doc), end, sentence_end)
     if match is None:
         return []
-    stop = CONJUNCT_STOP.search(doc.text, match.end(), sentence_end)
+    stop = CONJUNCT_STOP.search(text_of(doc), match.end(), sentence_end)
     last = stop.start() if stop else sentence_end
-    while last > match.end() and doc.text[last - 1] in " .,;:\n":
+    while last > match.end() and text_of(doc)[last - 1] in " .,;:\n":
         last -= 1
     return [(match.end(), last)]
 
@@ -725,6 +747,14 @@ def clause_span(head: Token, without: Union[Token, list[Token], None] = None) ->
     if not tokens:
         return 0, 0
     return tokens[0].idx, end_of(tokens[-1])
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text, built once: ``Doc.text`` joins every token on each call."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def end_of(token: Token) -> int:
@@ -808,7 +838,7 @@ def resolve_holder(doc: Doc, context: DocContext, candidate: Candidate) -> None:
         return  # already known: "we are asked to believe" is the reviewed holder's
     elif trigger.lemma_.lower() in TRADITION_NOUNS:
         start, end = name_span(trigger)
-        candidate.holder_name = doc.text[start:end]  # "the local legend that ...": held by tradition
+        candidate.holder_name = text_of(doc)[start:end]  # "the local legend that ...": held by tradition
     elif overlooked_by_subject(trigger):
         candidate.overlooked = True
         writer_claim(context, candidate, trigger)
@@ -876,9 +906,9 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
         # "the silence suggests that ...": the writer reasons from a fact
         writer_claim(context, candidate, token, evidence=evidence_span(doc, start, end))
     elif token.pos_ in ("PROPN", "NOUN"):
-        candidate.holder_name = doc.text[start:end]
+        candidate.holder_name = text_of(doc)[start:end]
     elif token.lower_ in QUANTIFIERS and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
-        candidate.holder_name = doc.text[token.idx : end_of(token.right_edge)]  # "some of her readers"
+        candidate.holder_name = text_of(doc)[token.idx : end_of(token.right_edge)]  # "some of her readers"
 
 
 def pronoun_referent(doc: Doc, context: DocContext, pronoun: Token):
@@ -968,10 +998,15 @@ def work_author(doc: Doc, context: DocContext, candidate: Candidate, work: Token
 def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) -> list[Candidate]:
     """Quotations with a speaker that state something and no other claim already carries."""
     extra = []
+    found_by_sentence: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in found:
+        for number in set(context.sentence_numbers(candidate.start, candidate.end + 1)) | {context.sentence_of[candidate.trigger.i]}:
+            found_by_sentence[number].append(candidate)
     for quote in context.quotes:
-        if quote.kind != "quotation" or not quote.speaker_name or is_testimony(doc, quote):
+        if quote.kind != "quotation" or not quote.speaker_name or is_testimony(doc, context, quote):
             continue
-        if any(c.start <= quote.end and quote.start <= c.end or same_sentence_and_holder(c, quote) for c in found):
+        nearby = (c for n in context.sentence_numbers(quote.start, quote.end) for c in found_by_sentence[n])
+        if any(c.start <= quote.end and quote.start <= c.end or same_sentence_and_holder(c, quote) for c in nearby):
             continue
         span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
         inner = [t for t in span or [] if not t.is_quote]
@@ -983,13 +1018,15 @@ def quotation_candidates(doc: Doc, context: DocContext, found: list[Candidate]) 
     return extra
 
 
-def is_testimony(doc: Doc, quote) -> bool:
+def is_testimony(doc: Doc, context: DocContext, quote) -> bool:
     """A quotation set off as its own paragraph (a letter, a memoir) is a document the writer
     shows, not a proposition, unless it is introduced as an argument ("X insists:")."""
-    paragraph_start = doc.text.rfind("\n\n", 0, quote.start)
-    paragraph_end = doc.text.find("\n\n", quote.end)
-    paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
-    alone = not doc.text[max(paragraph_start, 0) : quote.start].strip(QUOTE_EDGES) and not doc.text[
+    breaks = context.paragraph_breaks
+    position = bisect_right(breaks, quote.start)
+    paragraph_start = breaks[position - 1] if position else -1
+    following = breaks[bisect_right(breaks, quote.end - 1) :]
+    paragraph_end = following[0] if following else len(text_of(doc))
+    alone = not text_of(doc)[max(paragraph_start, 0) : quote.start].strip(QUOTE_EDGES) and not text_of(doc)[
         quote.end : paragraph_end
     ].strip(QUOTE_EDGES + ".,")
     if not (quote.block or alone) or paragraph_start <= 0:
@@ -1138,7 +1175,7 @@ def starts_paragraph(previous: Span, sentence: Span) -> bool:
     first = next((t for t in sentence if not t.is_space), None)
     if not words or first is None:
         return False
-    return "\n\n" in previous.doc.text[end_of(words[-1]) : first.idx]
+    return "\n\n" in text_of(previous.doc)[end_of(words[-1]) : first.idx]
 
 
 def starts_new_claim(sentence_candidates: list[Candidate], candidate: Candidate) -> bool:
@@ -1175,7 +1212,7 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
         if first_cue(HOLDER_CITES_NONE, [zone.own] + zone.following, candidate) is not None:
             score -= 1
     if abs(score) < 1 and evidence and "text" in evidence and not any(hedged(s, candidate) for s in zone.following):
-        claim_text = zone.own.doc.text[candidate.start : candidate.end]
+        claim_text = text_of(zone.own.doc)[candidate.start : candidate.end]
         negative = bool(NEGATION.search(claim_text)) or negative_claim(zone.own.doc, candidate)
         # "never made a loss" / "the accounts show losses": evidence of the other polarity denies;
         # "regards the sale as mistaken" / "the boats could not berth": the same polarity bears out
@@ -1398,9 +1435,9 @@ def framed_as_unsupported(sentence: Span, candidate: Candidate) -> bool:
 
 
 def evidence_span(doc: Doc, start: int, end: int) -> dict:
-    while end > start and doc.text[end - 1] in " \n.;:,":
+    while end > start and text_of(doc)[end - 1] in " \n.;:,":
         end -= 1
-    return {"text": doc.text[start:end], "start": start, "end": end}
+    return {"text": text_of(doc)[start:end], "start": start, "end": end}
 
 
 def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
