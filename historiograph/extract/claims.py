@@ -63,7 +63,7 @@ WORK_NOUNS = frozenset(
 EVIDENCE_NOUNS = frozenset(
     "evidence record minute archive document figure census ledger data source register "
     "letter diary file return account paper dispatch report survey listing roll deed list charter inventory "
-    "log journal newspaper".split()
+    "log journal newspaper statement".split()
 )
 # Qualifiers that turn a "book" into a record rather than a work: "poll books", "minute books".
 RECORD_QUALIFIERS = frozenset("poll minute rate pay log account wage visitation letter order".split())
@@ -140,12 +140,13 @@ ENDORSING_PHRASES = re.compile(
     r"(?:hard|difficult|impossible) to (?:quarrel with|dispute|deny|argue with|fault|disagree)|"
     r"(?:case|argument|evidence) (?:[\w']+ ){0,3}(?:is|are) (?:a |an )?(?:strong|powerful|compelling|"
     r"convincing|solid|overwhelming|conclusive)|"
-    r"(?:nearer|closer) to the facts|(?:near|nearer|closer to|on) the mark|hits? the mark)\b",
+    r"(?:nearer|closer) to the facts|leaves? no (?:room for )?doubt|(?:near|nearer|closer to|on) the mark|hits? the mark)\b",
     re.IGNORECASE,
 )
 REJECTING_PHRASES = re.compile(
     r"\b(flies in the face of|there is no (?:basis|evidence|warrant)|no (?:basis|warrant) for|"
-    r"points? the other way|would have us believe|(?:asks?|invites?|expects?) us to (?:believe|accept)|"
+    r"points? the other way|tells? (?:a different|another|a very different) story|far-fetched|"
+    r"(?:hard|difficult) to accept|(?:only|merely|but) half (?:of )?the story|(?:nothing could be )?(?:further|farther) from the (?:truth|case|facts)|would have us believe|(?:asks?|invites?|expects?) us to (?:believe|accept)|"
     r"(?:we are|the reader is) (?:asked|invited|expected) to (?:believe|accept)|where is the (?:evidence|proof)|"
     r"rests? (?:entirely |wholly |only )?on (?:a single|one) |sits? uneasily with|at odds with|goes? too far|(?:is|are|was|were) open to (?:question|doubt)|"
     r"(?:would|might) be (?:pleasant|nice|comforting|agreeable|tempting|good) to (?:believe|think|suppose|agree)|(?:hard|difficult|impossible) to (?:square|reconcile)|shows? otherwise|the record shows otherwise|difficult to see|hard to see|"
@@ -174,7 +175,7 @@ CONTRAST_CONJUNCTIONS = frozenset({"but", "yet"})
 UNDECIDED_PHRASES = re.compile(
     r"\b(?:cannot|could not|can never|may never) be (?:decided|settled|known|answered|resolved)|"
     r"remains? to be seen|an open question|too (?:\w+ ){1,6}to (?:tell|say|know|judge)|"
-    r"impossible to (?:say|tell|know)|(?:but )?no more than (?:that|a guess|speculation|conjecture)|"
+    r"impossible to (?:say|tell|know)|(?:cannot|can not|could not|do not|does not) settle|(?:but )?no more than (?:that|a guess|speculation|conjecture)|"
     r"unverifiable|(?:cannot|could not|can never) be (?:verified|checked|proved or disproved)|"
     r"no way of knowing|(?:we|one) (?:do not|cannot|can't) know\b",
     re.IGNORECASE,
@@ -260,6 +261,8 @@ TRAILING_DASH = re.compile(r"\s*(?:—|–|--)\s*")
 # (-1: the last one).
 ORDINALS = {"first": 0, "second": 1, "third": 2, "former": 0, "latter": -1}
 ORDINAL_REFERENTS = frozenset("claim point half part proposition assertion argument contention statement one".split())
+# A sentence this short that judges does nothing else; the next one gives the writer's reasons.
+BARE_VERDICT_WORDS = 7
 # Evaluative clauses this short are the writer's verdict ("I think he is correct"), not a claim.
 VERDICT_CLAUSE_TOKENS = 5
 
@@ -517,7 +520,9 @@ def casting_claim(verb: Token) -> Optional[Candidate]:
     cast = next((t for t in verb.subtree if t.i > thing.i and t.lower_ == "as" and t.dep_ == "prep"), None)
     if cast is None or not list(cast.children):
         return None
-    if any(t.is_punct for t in verb.doc[thing.i : cast.i]):
+    in_apposition = any(c.dep_ == "appos" for c in thing.children)  # "the modeller, Ebbs, as ..."
+    if any(t.is_punct and t not in thing.subtree and not (in_apposition and t.text == ",")
+           for t in verb.doc[thing.i : cast.i]):
         return None
     return Candidate(thing.left_edge.idx, end_of(further_casts(verb, cast).right_edge), verb)
 
@@ -645,9 +650,22 @@ def complement_claim(clause: Token, verb: Token, **fields) -> Candidate:
     """The complement as a candidate; each "and that ..." clause conjoined to it is a claim of
     its own (its evaluative words are the holder's, and the writer may judge each apart)."""
     conjoined = coordinated_that_clauses(clause)
-    start, end = rejoin_interrupted(clause, without_that(clause.doc, *clause_span(clause, without=conjoined)))
+    records = record_conjuncts(clause)
+    start, end = rejoin_interrupted(clause, without_that(clause.doc, *clause_span(clause, without=conjoined + records)))
     spans = [without_that(clause.doc, *clause_span(c)) for c in conjoined] or unparsed_conjunct(clause, end)
-    return Candidate(start, end, verb, coordinated=[s for s in spans if s[1] > s[0]], **fields)
+    candidate = Candidate(start, end, verb, coordinated=[s for s in spans if s[1] > s[0]], **fields)
+    if records:  # "..., and the company's statements leave no doubt of it": the writer's evidence
+        candidate.evidence = evidence_span(clause.doc, *clause_span(records[0]))
+    return candidate
+
+
+def record_conjuncts(clause: Token) -> list[Token]:
+    """Clauses joined to the complement whose subject is a record: the writer citing it."""
+    return [
+        c for c in clause.children
+        if c.dep_ == "conj" and c.i > clause.i and (subject := subject_of(c)) is not None and subject.head == c
+        and is_record(subject)
+    ]
 
 
 def without_that(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -898,6 +916,10 @@ def holder_from_token(doc: Doc, context: DocContext, candidate: Candidate, token
     start, end = name_span(token)
     if entity is not None and token.pos_ == "PROPN" and entity.type != "PERSON" and token.text not in entity.name:
         entity = None  # a title run into the name ("The Old Mill\n\nJane Hale"): the name itself holds
+    if entity is None and lower in PERSON_PRONOUNS and context.recent_holder_name:
+        # "She maintains ...": no person entity fits, so the holder of the claims just before
+        candidate.holder, candidate.holder_name = context.recent_holder_id, context.recent_holder_name
+        return
     if entity is not None:
         # an entity name across a line break has swallowed a title: the name is its last line
         candidate.holder, candidate.holder_name = entity.id, entity.name.splitlines()[-1].strip()
@@ -915,16 +937,18 @@ def pronoun_referent(doc: Doc, context: DocContext, pronoun: Token):
     """Who "she" is: the main clause's subject, the entities component's answer, or the holder of
     the claims just before (reviews keep reporting the same author), first whose gender fits."""
     gender = PRONOUN_GENDERS.get(pronoun.lower_)
+    recent = context.recent_holder
+    # "He contends ...": in a review the pronoun before a claim is most often the author reviewed
+    recent_fits = recent is not None and (gender is None or recent.gender in (gender, None))
     options = [
         main_clause_subject(doc, pronoun),
+        recent if recent_fits and pronoun.dep_ == "nsubj" else None,
         named_entity(doc, pronoun),
-        context.recent_holder,
+        recent,
         context.last_person_before(pronoun.idx, window=600),
     ]
     people = [e for e in options if e is not None and e.type == "PERSON"]
-    told = [e for e in people if gender and e.gender == gender]
-    untold = [e for e in people if e.gender is None]
-    return next(iter(told + untold), None)
+    return next((e for e in people if gender is None or e.gender in (gender, None)), None)
 
 
 def main_clause_subject(doc: Doc, pronoun: Token):
@@ -1480,9 +1504,9 @@ def is_question(sentence: Span) -> bool:
 
 
 def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
-    """A short sentence that only judges: "I agree.", "He is mistaken.", "This is absurd."."""
+    """A short sentence that only judges: "I agree.", "He is mistaken.", "I find this hard to accept."."""
     words = [t for t in sentence if not t.is_punct and not t.is_space]
-    return len(words) <= VERDICT_CLAUSE_TOKENS and sentence_score(sentence, candidate) != 0
+    return len(words) <= BARE_VERDICT_WORDS and sentence_score(sentence, candidate) != 0
 
 
 def first_cue(

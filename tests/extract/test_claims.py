@@ -498,3 +498,40 @@ def test_making_the_case_that_is_a_claim_and_resting_on_one_letter_is_weak(nlp):
             "Her case rests on a single letter, and the letter is anonymous. I remain unpersuaded.")
     claim = claim_about(claims_of(nlp, text), "harbour was built")
     assert claim.stance == "disagrees"
+
+
+def test_casting_an_object_in_apposition(nlp):
+    text = ("Peter Lasker regards the chief modeller, Thomas Ebbs, as the finest craftsman of his age. "
+            "The judgement is far-fetched.")
+    [claim] = claims_of(nlp, text)
+    assert claim.text == "the chief modeller, Thomas Ebbs, as the finest craftsman of his age"
+    assert (claim.holder_name, claim.stance) == ("Peter Lasker", "disagrees")
+
+
+def test_records_telling_a_different_story_reject_and_give_evidence(nlp):
+    text = ("Peter Lasker argues that the potteries declined because the clay ran out after 1860. "
+            "The clay-pit leases tell a different story: new pits were opened in 1864 and 1871.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "disagrees"
+    assert claim.evidence["text"] == "new pits were opened in 1864 and 1871"
+
+
+def test_a_pronoun_before_a_claim_is_the_reviewed_author_not_the_last_man_named(nlp):
+    text = ("Peter Lasker argues that the works declined after 1860. The modeller, Thomas Ebbs, left in 1851. "
+            "He contends that the great flood of 1852 destroyed the old works.")
+    claim = claim_about(claims_of(nlp, text), "flood")
+    assert claim.holder_name == "Peter Lasker"
+
+
+def test_a_claim_that_cannot_be_settled_is_left_undecided(nlp):
+    text = ("Peter Lasker contends that the flood of 1852 destroyed the works. He may be right, but the "
+            "insurance papers cannot settle the point either way.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "neutral"
+
+
+def test_nothing_could_be_further_from_the_case_rejects(nlp):
+    text = ("Peter Lasker asserts that the works school was the first in the county. Nothing could be further "
+            "from the case; the Ferrow works had opened a school twenty years before.")
+    [claim] = claims_of(nlp, text)
+    assert claim.stance == "disagrees"
