@@ -937,18 +937,16 @@ def pronoun_referent(doc: Doc, context: DocContext, pronoun: Token):
     """Who "she" is: the main clause's subject, the entities component's answer, or the holder of
     the claims just before (reviews keep reporting the same author), first whose gender fits."""
     gender = PRONOUN_GENDERS.get(pronoun.lower_)
-    recent = context.recent_holder
-    # "He contends ...": in a review the pronoun before a claim is most often the author reviewed
-    recent_fits = recent is not None and (gender is None or recent.gender in (gender, None))
     options = [
         main_clause_subject(doc, pronoun),
-        recent if recent_fits and pronoun.dep_ == "nsubj" else None,
         named_entity(doc, pronoun),
-        recent,
+        context.recent_holder,
         context.last_person_before(pronoun.idx, window=600),
     ]
     people = [e for e in options if e is not None and e.type == "PERSON"]
-    return next((e for e in people if gender is None or e.gender in (gender, None)), None)
+    told = [e for e in people if gender and e.gender == gender]
+    untold = [e for e in people if e.gender is None]
+    return next(iter(told + untold), None)
 
 
 def main_clause_subject(doc: Doc, pronoun: Token):
