@@ -42,6 +42,19 @@ def annotations(doc: Doc, name: str) -> list:
     """What a component wrote to ``doc._.<name>``, or an empty list when it did not run."""
     return getattr(doc._, name) or []
 
+
+# Where the document's text is kept once built (see ``text_of``).
+TEXT_KEY = ("historiograph", "text")
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text, built once per Doc: ``Doc.text`` creates and joins every token on
+    each access, which every component doing it per match made the costliest thing it did."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
 # Importing the component modules registers their factories (``spacy_factories`` does the same
 # for spaCy users who never import historiograph). Each module appends its name to PIPELINE.
 from . import entities  # noqa: E402,F401  (historiograph_entities)

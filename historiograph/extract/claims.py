@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Claim
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 from .entities import entity_at, entity_by_name
 
 WRITER = "the writer"
@@ -73,8 +73,6 @@ VERDICT_WORDS = {"right": 1, "correct": 1, "justified": 1, "wrong": -1, "mistake
 REJECTING_VERBS_OF_NOUNS = frozenset("reject ignore dismiss refute rebut deny dispute".split())
 # Introducing a quoted paragraph, these make it an argument rather than testimony.
 ARGUING_VERBS = frozenset("argue contend claim insist maintain assert conclude allege".split())
-# Where the document's text is kept once built (see ``text_of``).
-TEXT_KEY = ("historiograph_claims", "text")
 PARAGRAPH_BREAK = re.compile(r"\n\n")
 # Marks and space around a quotation that fills its paragraph.
 QUOTE_EDGES = " \n\t\"'“”‘’«»"
@@ -765,14 +763,6 @@ def clause_span(head: Token, without: Union[Token, list[Token], None] = None) ->
     if not tokens:
         return 0, 0
     return tokens[0].idx, end_of(tokens[-1])
-
-
-def text_of(doc: Doc) -> str:
-    """The document's text, built once: ``Doc.text`` joins every token on each call."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
 
 
 def end_of(token: Token) -> int:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 
 ENTITY_TYPES = ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
 MISLABELLED_TYPES = ("LOC", "FAC")
@@ -539,7 +539,7 @@ def _quoted_tokens(doc: Doc) -> list[bool]:
     from .quotes import find_quotes  # imported here: the quotes module reads this one
 
     quoted = [False] * len(doc)
-    for raw in find_quotes(doc.text):
+    for raw in find_quotes(text_of(doc)):
         span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
         if span is not None and not raw.block:
             quoted[span.start:span.end] = [True] * len(span)

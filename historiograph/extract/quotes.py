@@ -36,7 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Quote
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 from .entities import entity_at, entity_by_name
 
 DOUBLE_OPEN, DOUBLE_CLOSE = "“„", "”"
@@ -867,7 +867,7 @@ def _only_the_speaker(doc: Doc, gap: str, quote: Quote) -> bool:
 # --- the component -------------------------------------------------------------------------------
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    text = doc.text
+    text = text_of(doc)
     raws = find_quotes(text)
     inside = _inside_marks(doc, raws)
     paragraphs = ParagraphIndex(text)

@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import TimeExpr
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 
 MONTHS = {
     name: number
@@ -1039,7 +1039,7 @@ def background_dates(doc: Doc) -> Callable[[int, int], bool]:
 
 class TimeExtractor:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.times = find_times(doc.text, doc._.publication_date, title_spans(doc), background_dates(doc))
+        doc._.times = find_times(text_of(doc), doc._.publication_date, title_spans(doc), background_dates(doc))
         return doc
 
 

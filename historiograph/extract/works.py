@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Mention, Work
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 from .entities import entity_at, entity_by_name
 
 # --- the header block ---------------------------------------------------------------------
@@ -294,7 +294,7 @@ def sentence_subjects(doc: Doc, people: list[PersonMention]) -> set[int]:
 
 
 def owned_titles(doc: Doc, people: list[PersonMention], works: list[Work]) -> list[TitleMention]:
-    text = doc.text
+    text = text_of(doc)
     names = name_spans(doc)
     subjects = sentence_subjects(doc, people)
     found = []
@@ -348,7 +348,7 @@ def _owner(match: re.Match, doc: Doc, people: list[PersonMention], works: list[W
     before = [p for p in people if p.end <= match.start() and match.start() - p.end <= PRONOUN_REACH]
     if groups["pronoun"].lower() == "whose":  # the name it follows: "the manager, Elias Whitcombe, whose"
         antecedent = [p.name for p in before if match.start() - p.end <= WHOSE_REACH]
-        named = NAME_BEFORE_WHOSE.search(doc.text, max(0, match.start() - 80), match.start())
+        named = NAME_BEFORE_WHOSE.search(text_of(doc), max(0, match.start() - 80), match.start())
         name = antecedent[-1] if antecedent else named.group("name") if named else None
         return full_name(name, doc, people, works) if name else None
     sentence = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -401,7 +401,7 @@ def add_body_works(doc: Doc, works: list[Work]) -> list[Work]:
     """Header works get their body mentions; other named works are appended, reviewed=False."""
     people = person_mentions(doc)
     reviewed = list(works)
-    for work, mention in header_title_mentions(doc.text, reviewed, name_spans(doc)):
+    for work, mention in header_title_mentions(text_of(doc), reviewed, name_spans(doc)):
         if not _overlaps(mention, works):
             work.mentions.append(mention)
     by_title: dict[str, Work] = {}
@@ -445,8 +445,8 @@ def link_owned_works(doc: Doc, people: list[PersonMention], reviewed: list[Work]
     """"his latest book on X", "her admirable new study": a mention of the owner's reviewed work.
     The mention ends at the noun, so dates in what it is about are not taken for a title."""
     subjects = sentence_subjects(doc, people)
-    for match in OWNED_WORK.finditer(doc.text):
-        mention = Mention(match.start(), match.end("noun"), doc.text[match.start():match.end("noun")])
+    for match in OWNED_WORK.finditer(text_of(doc)):
+        mention = Mention(match.start(), match.end("noun"), text_of(doc)[match.start():match.end("noun")])
         if _overlaps(mention, works):
             continue
         owner = _owner(match, doc, people, reviewed, subjects)
