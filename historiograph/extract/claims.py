@@ -125,6 +125,8 @@ REJECTING_WORDS = frozenset(
     "unjust tendentious careless sloppy insult slander smear caricature dispute challenge collapse "
     "crumble founder quarrel".split()
 )
+# Either kind: the cheap first test on every word a stance is scored over.
+POLAR_WORDS = ENDORSING_WORDS | REJECTING_WORDS
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|firmer|solid|safe|safer|strong|sure|surer) ground|settles? the (?:matter|question)|surely right|no doubt right|is right to|are right to|"
@@ -792,7 +794,7 @@ def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
         return False
-    evaluative = any(word_polarity(t) for t in span) or bool(ENDORSING_PHRASES.search(span.text))
+    evaluative = any(word_polarity(t) for t in span) or bool(ENDORSING_PHRASES.search(span_text(span)))
     writer = candidate.trigger.pos_ == "VERB" and (subject_of(candidate.trigger) or candidate.trigger).lower_ in WRITER_PRONOUNS
     return evaluative and (len(span) <= VERDICT_CLAUSE_TOKENS or writer)
 
@@ -1211,7 +1213,7 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
     ("show no dividend", "not one witness") is against it, other evidence for it."""
     own = sentence_score(zone.own, candidate) + 2 * candidate.verdict
     score = own
-    if own == 0 and any(UNDECIDED_PHRASES.search(s.text) for s in [zone.own] + zone.following):
+    if own == 0 and any(UNDECIDED_PHRASES.search(span_text(s)) for s in [zone.own] + zone.following):
         return "neutral"
     if own == 0 and zone.preceding is not None:
         score += sentence_score(zone.preceding, candidate) / 2  # "X is on shakier ground here. He states ..."
@@ -1241,12 +1243,15 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     weakening them."""
     score = 0.0
     own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
+    sentence_text = span_text(sentence)
     phrases = [
         (sentence.start_char + m.start(), sentence.start_char + m.end())
         for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
-        for m in pattern.finditer(sentence.text)
+        for m in pattern.finditer(sentence_text)
     ]
     for token in sentence:
+        if not may_judge(token):
+            continue  # most words: the set lookups first, before the tests that walk the parse
         if token == candidate.trigger or holders_words(token.idx, candidate) or judges_other_claim(token, candidate):
             continue
         if any(start <= token.idx < end for start, end in phrases):
@@ -1259,7 +1264,7 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
         # "It did not produce food" bears X out
         score += 2 if negative_claim(sentence.doc, candidate) else -2
     for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
-        for match in pattern.finditer(sentence.text):
+        for match in pattern.finditer(sentence_text):
             start = sentence.start_char + match.start()
             within_longer = any(
                 a <= start and start + len(match.group()) <= b and b - a > len(match.group()) for a, b in phrases
@@ -1275,12 +1280,31 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
 HEDGED_WEIGHT = 0.4
 
 
-def word_polarity(token: Token) -> int:
-    if happened_to_person(token):
-        return 0  # "he was dismissed from the party" is an event, not a verdict
+def span_text(span: Span) -> str:
+    """``span.text`` sliced from the document's text rather than joined from new token objects."""
+    return text_of(span.doc)[span.start_char : span.end_char]
+
+
+def polarity_lemma(token: Token) -> str:
     # nouns by their form only: "fairs" are not "fair", "rights" are not "right"
     lower = token.lower_
-    lemma = lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
+    return lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
+
+
+def may_judge(token: Token) -> bool:
+    """Whether ``word_polarity`` can be other than 0: a word of endorsement or rejection."""
+    lower = token.lower_
+    lemma = polarity_lemma(token)
+    return lemma in POLAR_WORDS or lower in POLAR_WORDS
+
+
+def word_polarity(token: Token) -> int:
+    if not may_judge(token):
+        return 0
+    if happened_to_person(token):
+        return 0  # "he was dismissed from the party" is an event, not a verdict
+    lower = token.lower_
+    lemma = polarity_lemma(token)
     if lemma in REJECTING_WORDS or lower in REJECTING_WORDS:
         polarity = -1
     elif lemma in ENDORSING_WORDS or lower in ENDORSING_WORDS:
@@ -1354,7 +1378,7 @@ def judges_other_claim(token: Token, candidate: Candidate) -> bool:
 def opens_with_contrast(sentence: Span) -> bool:
     first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
     return first is not None and (
-        first.lower_ in CONTRAST_OPENERS or bool(CONTRAST_OPENING_PHRASES.match(sentence.text.lstrip()))
+        first.lower_ in CONTRAST_OPENERS or bool(CONTRAST_OPENING_PHRASES.match(span_text(sentence).lstrip()))
     )
 
 
@@ -1443,7 +1467,7 @@ def takes_a_view(doc: Doc, candidate: Candidate) -> bool:
 def framed_as_unsupported(sentence: Span, candidate: Candidate) -> bool:
     """ "There is no evidence to support his assertion that P": said of the claim as it is stated,
     whatever the writer adds after."""
-    return any(sentence.start_char + m.start() < candidate.start for m in NO_EVIDENCE_CUES.finditer(sentence.text))
+    return any(sentence.start_char + m.start() < candidate.start for m in NO_EVIDENCE_CUES.finditer(span_text(sentence)))
 
 
 def evidence_span(doc: Doc, start: int, end: int) -> dict:
@@ -1458,7 +1482,7 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
     judged_by_phrase = [
         sentence.start_char + m.end()
         for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
-        for m in pattern.finditer(sentence.text)
+        for m in pattern.finditer(span_text(sentence))
     ]
     judged = False
     for token in sentence:
@@ -1488,7 +1512,7 @@ def states_facts(sentence: Span, candidate: Candidate) -> bool:
 
 
 def is_question(sentence: Span) -> bool:
-    return sentence.text.rstrip().endswith("?")
+    return span_text(sentence).rstrip().endswith("?")
 
 
 def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
@@ -1504,7 +1528,7 @@ def first_cue(
     writer's evidence). With ``after_claim``, a match in the claim's own sentence must follow it:
     "For example, when he writes that ..." frames the claim, it is no evidence about it."""
     for number, sentence in enumerate(sentences):
-        for match in pattern.finditer(sentence.text):
+        for match in pattern.finditer(span_text(sentence)):
             start = sentence.start_char + match.start()
             if inside(start, candidate) or after_claim and number == 0 and start < candidate.end:
                 continue
