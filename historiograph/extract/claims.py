@@ -82,6 +82,9 @@ TRADITION_NOUNS = frozenset("story tale legend myth rumour rumor tradition folkl
 # "X would have us believe", "we are asked to accept": the belief urged on the reader is X's.
 PERSUADING_VERBS = frozenset("have ask want expect invite urge".split())
 BELIEF_VERBS = frozenset("believe accept think suppose credit".split())
+# The words any claim rule starts from (see ``find_candidates``): lemmas, and word forms.
+CLAIM_CUE_LEMMAS = REPORTING_VERBS | CASTING_VERBS | CLAIM_NOUNS | PERSUADING_VERBS
+CLAIM_CUE_FORMS = BELIEF_ADJECTIVES | VERDICT_WORDS.keys() | {"according"}
 # "Some of her readers think ...": the group named after "of" holds the claim.
 QUANTIFIERS = frozenset("some many most several all none few one".split())
 # Who "ignores/overlooks the argument that ..." is faulted for missing it: the writer holds it.
@@ -417,6 +420,8 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
     for token in doc:
         if context.quoted[token.i]:
             continue  # the speaker's own reasoning: the quotation claim covers it
+        if not may_cue_claim(token):
+            continue  # most words: two set lookups, before the rules walk the parse
         candidate = (
             verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
             or shared_belief_claim(token) or urged_belief_claim(token, context)
@@ -432,6 +437,11 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
             if candidate.holder_name and not candidate.writer:
                 context.recent_holder_id, context.recent_holder_name = candidate.holder, candidate.holder_name
     return found
+
+
+def may_cue_claim(token: Token) -> bool:
+    """Whether any claim rule can start from this word: each needs one of the cue words."""
+    return token.lower_ in CLAIM_CUE_FORMS or token.lemma_.lower() in CLAIM_CUE_LEMMAS
 
 
 def before_trailing_aside(doc: Doc, candidate: Candidate) -> int:
