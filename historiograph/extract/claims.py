@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Optional, Union
 
 from spacy.language import Language
@@ -1248,17 +1249,30 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
     return "neutral"
 
 
+# Sentences whose judging phrases are kept: far more than the few a claim's stance reads.
+JUDGING_CACHE_SENTENCES = 1024
+
+
+@lru_cache(maxsize=JUDGING_CACHE_SENTENCES)
+def judging_phrases(sentence_text: str) -> tuple[tuple[int, int, int, str], ...]:
+    """(sign, start, end, text) of each endorsing (+1) then rejecting (-1) phrase in a sentence.
+
+    Cached by the sentence's text: a sentence is scored for every claim near it, and these two
+    long alternations, tried at every character, were the dearest part of scoring it."""
+    return tuple(
+        (sign, m.start(), m.end(), m.group())
+        for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1))
+        for m in pattern.finditer(sentence_text)
+    )
+
+
 def sentence_score(sentence: Span, candidate: Candidate) -> float:
     """Endorsements (+) and rejections (-) outside the claim, negation flipping them, hedges
     weakening them."""
     score = 0.0
     own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
-    sentence_text = span_text(sentence)
-    phrases = [
-        (sentence.start_char + m.start(), sentence.start_char + m.end())
-        for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
-        for m in pattern.finditer(sentence_text)
-    ]
+    judging = judging_phrases(span_text(sentence))
+    phrases = [(sentence.start_char + start, sentence.start_char + end) for _sign, start, end, _text in judging]
     for token in sentence:
         if not may_judge(token):
             continue  # most words: the set lookups first, before the tests that walk the parse
@@ -1273,16 +1287,13 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
         # "It never did" denies "the line would pay"; after "X regards the policy as mistaken",
         # "It did not produce food" bears X out
         score += 2 if negative_claim(sentence.doc, candidate) else -2
-    for pattern, sign in ((ENDORSING_PHRASES, 1), (REJECTING_PHRASES, -1)):
-        for match in pattern.finditer(sentence_text):
-            start = sentence.start_char + match.start()
-            within_longer = any(
-                a <= start and start + len(match.group()) <= b and b - a > len(match.group()) for a, b in phrases
-            )
-            if not holders_words(start, candidate) and not within_longer:
-                first = sentence.doc.char_span(start, start + 1, alignment_mode="expand")
-                negated = first is not None and not NEGATIVE_WORD.search(match.group()) and negated_in_context(first[0])
-                score += 2 * (-sign if negated else sign)
+    for sign, phrase_start, _end, phrase in judging:
+        start = sentence.start_char + phrase_start
+        within_longer = any(a <= start and start + len(phrase) <= b and b - a > len(phrase) for a, b in phrases)
+        if not holders_words(start, candidate) and not within_longer:
+            first = sentence.doc.char_span(start, start + 1, alignment_mode="expand")
+            negated = first is not None and not NEGATIVE_WORD.search(phrase) and negated_in_context(first[0])
+            score += 2 * (-sign if negated else sign)
     return score * HEDGED_WEIGHT if hedged(sentence, candidate) else score
 
 
@@ -1489,11 +1500,7 @@ def evidence_span(doc: Doc, start: int, end: int) -> dict:
 def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
     """ "This is simply not true: the reports show ...", "This is hard to believe, since ...":
     what follows a verdict's colon or its "since"."""
-    judged_by_phrase = [
-        sentence.start_char + m.end()
-        for pattern in (ENDORSING_PHRASES, REJECTING_PHRASES)
-        for m in pattern.finditer(span_text(sentence))
-    ]
+    judged_by_phrase = [sentence.start_char + end for _sign, _start, end, _text in judging_phrases(span_text(sentence))]
     judged = False
     for token in sentence:
         if inside(token.idx, candidate):
