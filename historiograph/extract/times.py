@@ -160,6 +160,12 @@ class Rule:
     pattern: re.Pattern
     handler: Handler
     group: str | int = 0  # the part of the match that is the time expression
+    # Lower-case words one of which every match contains: without them in the text the pattern
+    # is not run at all (its optional opening groups make the regex engine try every position).
+    needs: tuple[str, ...] = ()
+
+    def may_match(self, lowered_text: str) -> bool:
+        return not self.needs or any(word in lowered_text for word in self.needs)
 
 
 def _ymd(year: int, month: Optional[int] = None, day: Optional[int] = None) -> str:
@@ -752,7 +758,7 @@ RULES = [
         rf"{_month('month2')},?\s{_year('year2')}"), month_year_range),
     Rule("part_of_relative_year", re.compile(
         rf"(?:{_month('month')}|(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT})))\sof\s"
-        rf"(?P<modifier>(?i:{'|'.join(RELATIVE_YEARS)}))\syear\b"), part_of_relative_year),
+        rf"(?P<modifier>(?i:{'|'.join(RELATIVE_YEARS)}))\syear\b"), part_of_relative_year, needs=("year",)),
     Rule("month_year", re.compile(rf"{_month('month')},?\s(?:of\s)?{_year('year')}"), month_year),
     Rule("month_alone", re.compile(
         rf"\b(?i:in|by|until|till|since|during|through|from|to|before|after|of|early|late|each|every)\s"
@@ -762,11 +768,11 @@ RULES = [
         year_range),
     Rule("year_dash", re.compile(rf"{_year('year')}\s?(?:-|–|—)\s?(?P<year2>\d{{4}}|\d{{2}})(?![\d\w])"), year_range),
     Rule("decade", re.compile(
-        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?<![\w$£])(?P<decade>1\d{{2}}0|20\d0)'?s\b"), decade),
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?<![\w$£])(?P<decade>1\d{{2}}0|20\d0)'?s\b"), decade, needs=("0s", "0's")),
     Rule("spelled_decade", re.compile(
         rf"\b[Tt]he (?:{_PART}[\s-]?)?(?P<decade>(?i:{'|'.join(DECADE_WORDS)}))\b"), spelled_decade),
     Rule("century", re.compile(
-        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century),
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century, needs=("century",)),
     Rule("century_part", re.compile(
         rf"\b[Tt]he (?P<part>{'|'.join(CENTURY_PARTS)}) of the century\b"), century_part),
     Rule("season_year", re.compile(
@@ -859,7 +865,10 @@ def bound_cue(text: str, rule: Rule, start: int) -> Optional[re.Match]:
 def find_candidates(text: str) -> list[Candidate]:
     """Every rule's matches (with the bound before them), overlaps resolved longest first (then leftmost)."""
     found = []
+    lowered = text.lower()
     for rule in RULES:
+        if not rule.may_match(lowered):
+            continue
         for match in rule.pattern.finditer(text):
             start, end = match.span(rule.group)
             if rule.name in COUNTABLE_RULES and is_count(text, start, end):
