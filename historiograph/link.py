@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Optional
 
 import numpy as np
@@ -207,6 +207,12 @@ class Cluster:
 # -- text ---------------------------------------------------------------------------------
 
 
+# Texts whose normal form is kept: an attestation's text is normalised again for its words,
+# its content words, its word pairs and its windows, and names and titles for every comparison.
+NORMALISED_CACHE = 16384
+
+
+@lru_cache(maxsize=NORMALISED_CACHE)
 def normalise(text: str) -> str:
     """Lowercase words only: quotes, ellipses, brackets and punctuation folded away."""
     text = unicodedata.normalize("NFKC", text or "").lower()
