@@ -8,7 +8,7 @@ advisory lock, sources are upserted, and each document is replaced under a lock 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -167,13 +167,39 @@ def document_row(document: Document) -> dict:
             "text": document.text, "header": document.header, "markup": document.markup}
 
 
+def plain(value):
+    """``dataclasses.asdict`` for the model's data, which holds only dataclasses, lists, dicts and
+    immutable leaves: those leaves are shared, not deep-copied, and each class's field names are
+    looked up once (asdict's copying was most of the cost of saving a document)."""
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    return value
+
+
+# Each class's dataclass field names (None: not a dataclass), looked up once.
+_FIELD_NAMES: dict[type, Optional[tuple[str, ...]]] = {}
+
+
+def _field_names(klass: type) -> Optional[tuple[str, ...]]:
+    if klass not in _FIELD_NAMES:
+        _FIELD_NAMES[klass] = tuple(f.name for f in fields(klass)) if is_dataclass(klass) else None
+    return _FIELD_NAMES[klass]
+
+
 def child_rows(document: Document):
     """(table, rows) for everything a document carries besides its own row."""
     key = {"document_id": document.id}
     yield schema.document_sources, [{**key, "seq": i, **ref} for i, ref in enumerate(document.sources)]
-    yield schema.provenance, [{**key, "seq": i, **asdict(p)} for i, p in enumerate(document.provenance)]
+    yield schema.provenance, [{**key, "seq": i, **plain(p)} for i, p in enumerate(document.provenance)]
     yield schema.entities, [
-        {**key, "id": e.id, "type": e.type, "name": e.name, "data": asdict(e)} for e in document.entities
+        {**key, "id": e.id, "type": e.type, "name": e.name, "data": plain(e)} for e in document.entities
     ]
     yield schema.mentions, [
         {**key, "entity_id": e.id, "seq": i, "start": m.start, "end": m.end, "text": m.text}
@@ -181,19 +207,19 @@ def child_rows(document: Document):
     ]
     yield schema.quotes, [
         {**key, "id": q.id, "text": q.text, "start": q.start, "end": q.end, "kind": q.kind, "speaker": q.speaker,
-         "speaker_name": q.speaker_name, "block": q.block, "data": asdict(q)} for q in document.quotes
+         "speaker_name": q.speaker_name, "block": q.block, "data": plain(q)} for q in document.quotes
     ]
     yield schema.times, [
-        {**key, "seq": i, "text": t.text, "start": t.start, "end": t.end, "value": t.value, "data": asdict(t)}
+        {**key, "seq": i, "text": t.text, "start": t.start, "end": t.end, "value": t.value, "data": plain(t)}
         for i, t in enumerate(document.times)
     ]
     yield schema.works, [
-        {**key, "seq": i, "title": w.title, "year": w.year, "reviewed": w.reviewed, "data": asdict(w)}
+        {**key, "seq": i, "title": w.title, "year": w.year, "reviewed": w.reviewed, "data": plain(w)}
         for i, w in enumerate(document.works)
     ]
     yield schema.claims, [
         {**key, "id": c.id, "text": c.text, "start": c.start, "end": c.end, "holder": c.holder,
-         "holder_name": c.holder_name, "stance": c.stance, "data": asdict(c)} for c in document.claims
+         "holder_name": c.holder_name, "stance": c.stance, "data": plain(c)} for c in document.claims
     ]
 
 
