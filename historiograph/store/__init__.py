@@ -153,13 +153,25 @@ def lock_document(connection: Connection, document_id: str) -> None:
 
 def replace_document(connection: Connection, document: Document) -> None:
     lock_document(connection, document.id)
-    for table in schema.DOCUMENT_TABLES:
-        connection.execute(delete(table).where(table.c.document_id == document.id))
-    connection.execute(delete(schema.documents).where(schema.documents.c.id == document.id))
+    if is_stored(connection, document.id):
+        delete_document(connection, document.id)
     connection.execute(insert(schema.documents), [document_row(document)])
     for table, rows in child_rows(document):
         if rows:
             connection.execute(insert(table), rows)
+
+
+def is_stored(connection: Connection, document_id: str) -> bool:
+    """Whether the document has a row. Its other rows are only ever written with it (here, in one
+    transaction), so a new document needs none of the deletes: one query instead of nine."""
+    query = select(schema.documents.c.id).where(schema.documents.c.id == document_id)
+    return connection.execute(query).first() is not None
+
+
+def delete_document(connection: Connection, document_id: str) -> None:
+    for table in schema.DOCUMENT_TABLES:
+        connection.execute(delete(table).where(table.c.document_id == document_id))
+    connection.execute(delete(schema.documents).where(schema.documents.c.id == document_id))
 
 
 def document_row(document: Document) -> dict:
