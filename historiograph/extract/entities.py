@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
-from . import PIPELINE, annotations, text_of
+from . import PIPELINE, annotations
 
 ENTITY_TYPES = ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
 MISLABELLED_TYPES = ("LOC", "FAC")
@@ -536,10 +536,10 @@ def _bound_elsewhere(pronoun: Token, name: Token) -> bool:
 
 def _quoted_tokens(doc: Doc) -> list[bool]:
     """For each token, whether it lies inside quotation marks."""
-    from .quotes import find_quotes  # imported here: the quotes module reads this one
+    from .quotes import doc_quotes  # imported here: the quotes module reads this one
 
     quoted = [False] * len(doc)
-    for raw in find_quotes(text_of(doc)):
+    for raw in doc_quotes(doc):
         span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
         if span is not None and not raw.block:
             quoted[span.start:span.end] = [True] * len(span)

@@ -134,6 +134,7 @@ class RawQuote:
 
 
 USER_DATA_SENTENCES = "historiograph.sentence_index"
+USER_DATA_RAW_QUOTES = "historiograph.raw_quotes"
 
 
 # --- finding the marks ---------------------------------------------------------------------------
@@ -293,6 +294,15 @@ def find_quotes(text: str) -> list[RawQuote]:
     """Every quoted span of a text: marked quotes and block quotations, in text order."""
     marked = _Scanner(text).scan()
     return sorted(marked + block_quotes(text, marked), key=lambda q: q.start)
+
+
+def doc_quotes(doc: Doc) -> list[RawQuote]:
+    """``find_quotes`` of the document's text, scanned once for the entities component (which
+    keeps names inside quotes apart) and this one (kept until this component is done)."""
+    found = doc.user_data.get(USER_DATA_RAW_QUOTES)
+    if found is None:
+        found = doc.user_data[USER_DATA_RAW_QUOTES] = find_quotes(text_of(doc))
+    return found
 
 
 # --- reading the parse around a quote ------------------------------------------------------------
@@ -868,7 +878,7 @@ def _only_the_speaker(doc: Doc, gap: str, quote: Quote) -> bool:
 
 def extract_quotes(doc: Doc) -> list[Quote]:
     text = text_of(doc)
-    raws = find_quotes(text)
+    raws = doc_quotes(doc)
     inside = _inside_marks(doc, raws)
     paragraphs = ParagraphIndex(text)
     quotes: list[Quote] = []
@@ -903,6 +913,7 @@ class QuoteExtractor:
     def __call__(self, doc: Doc) -> Doc:
         doc._.quotes = extract_quotes(doc)
         doc.user_data.pop(USER_DATA_SENTENCES, None)
+        doc.user_data.pop(USER_DATA_RAW_QUOTES, None)
         return doc
 
 
