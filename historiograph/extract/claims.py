@@ -131,6 +131,8 @@ REJECTING_WORDS = frozenset(
 )
 # Either kind: the cheap first test on every word a stance is scored over.
 POLAR_WORDS = ENDORSING_WORDS | REJECTING_WORDS
+# Where ``polar_words`` keeps its list on the Doc (dropped when the component is done).
+POLAR_KEY = ("historiograph_claims", "polar")
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|firmer|solid|safe|safer|strong|sure|surer) ground|settles? the (?:matter|question)|surely right|no doubt right|is right to|are right to|"
@@ -304,6 +306,7 @@ class ClaimExtractor:
         context.index_candidates(candidates)
         kept = keep_claims(doc, context, candidates)
         doc._.claims = [to_claim(doc, context, number, candidate) for number, candidate in enumerate(kept, start=1)]
+        doc.user_data.pop(POLAR_KEY, None)
         return doc
 
 
@@ -1273,9 +1276,11 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
     judging = judging_phrases(span_text(sentence))
     phrases = [(sentence.start_char + start, sentence.start_char + end) for _sign, start, end, _text in judging]
-    for token in sentence:
-        if not may_judge(token):
-            continue  # most words: the set lookups first, before the tests that walk the parse
+    doc, polar = sentence.doc, polar_words(sentence.doc)
+    for i in range(sentence.start, sentence.end):
+        if not polar[i]:
+            continue  # most words: no token object made, no test that walks the parse
+        token = doc[i]
         if token == candidate.trigger or holders_words(token.idx, candidate) or judges_other_claim(token, candidate):
             continue
         if any(start <= token.idx < end for start, end in phrases):
@@ -1310,6 +1315,15 @@ def polarity_lemma(token: Token) -> str:
     # nouns by their form only: "fairs" are not "fair", "rights" are not "right"
     lower = token.lower_
     return lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
+
+
+def polar_words(doc: Doc) -> list[bool]:
+    """``may_judge`` of every token, worked out once per Doc: each sentence is scored for every
+    claim near it."""
+    polar = doc.user_data.get(POLAR_KEY)
+    if polar is None:
+        polar = doc.user_data[POLAR_KEY] = [may_judge(token) for token in doc]
+    return polar
 
 
 def may_judge(token: Token) -> bool:
@@ -1428,9 +1442,9 @@ def contrast_after(sentence: Span, candidate: Candidate) -> bool:
 def hedged(sentence: Span, candidate: Candidate) -> bool:
     """ "Perhaps", "may", "a guess" hedge; "may well be right" does not."""
     return any(
-        t.lower_ in HEDGES and not (t.lower_ == "may" and t.i + 1 < len(t.doc) and t.nbor().lower_ == "well")
+        t.lower_ in HEDGES and not holders_words(t.idx, candidate)
+        and not (t.lower_ == "may" and t.i + 1 < len(t.doc) and t.nbor().lower_ == "well")
         for t in sentence
-        if not holders_words(t.idx, candidate)
     )
 
 
