@@ -21,6 +21,8 @@ from .store.links import attach_clusters, link_new_documents
 from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# Documents stored per transaction: one commit per document costs more than its rows.
+SAVE_BATCH = 32
 
 
 @dataclass
@@ -118,14 +120,25 @@ def run(
     settings = settings or Settings()
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
-    saved = []
+    saved: list[str] = []
+    batch: list[Document] = []
     for done, document in enumerate(extract(documents, settings), start=1):
-        store.save(document)
-        saved.append(document.id)
+        batch.append(document)
+        if len(batch) == SAVE_BATCH:
+            saved += save_batch(store, batch)
         if progress:
             progress("extract", done, None)
+    saved += save_batch(store, batch)
     link_and_write(store, saved, jsonl)
     return report
+
+
+def save_batch(store: Store, batch: list[Document]) -> list[str]:
+    """Store the batch in one transaction, empty it, and return the ids saved."""
+    store.save_all(batch)
+    ids = [document.id for document in batch]
+    batch.clear()
+    return ids
 
 
 def link_and_write(store: Store, saved: list[str], jsonl: TextIO) -> None:
