@@ -2,12 +2,14 @@
 
 The same three passes as the single-process run (see stream.py), each a task per partition of
 files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketches the copies,
-and the client works out the merge plan from the signatures alone. Pass 3 is a shuffle: each
-file partition cleans its copies again and splits them into buckets by merge key (a component
-of MinHash LSH candidates, or the copy itself), so all copies of an article meet in one bucket
-task, which builds the Documents, parses and extracts them with its worker's one spaCy
-pipeline, and saves them. Every task's writes are idempotent, so a task rerun after its worker
-died adds nothing twice and loses nothing. Linking across documents then runs once, on the
+and the client works out the merge plan from the signatures alone. Pass 3 is the shuffle by
+merge key (a component of MinHash LSH candidates, or the copy itself): the client routes every
+copy to the bucket of its key, and each bucket task reads the files holding its copies again,
+so all copies of an article meet in one task, which builds the Documents, parses and extracts
+them with its worker's one spaCy pipeline, and saves them. Moving file names rather than
+cleaned texts keeps the tasks' inputs tiny, so the scheduler balances them freely, and a task
+rerun after its worker died needs nothing that worker held; every task's writes are idempotent,
+so it adds nothing twice and loses nothing. Linking across documents then runs once, on the
 client, exactly as in the single-process run (``pipeline.link_and_write``).
 """
 from __future__ import annotations
@@ -20,8 +22,6 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
 from distributed import Client, LocalCluster, as_completed
-from distributed.client import FutureCancelledError as CancelledError
-from distributed.scheduler import KilledWorker
 
 from .clean import repeated_among
 from .model import Cleaned
@@ -33,8 +33,8 @@ from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines,
 # Files per partition of passes 1-3: big enough that a task outweighs its scheduling.
 PARTITION_FILES = 16
 LOCAL_WORKERS = 2
-# How often a bucket is rebuilt after losing its worker before the run gives up.
-BUCKET_RETRIES = 3
+# Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
+BUCKETS_PER_PARTITION = 2
 
 Partition = list[tuple[int, Path]]
 
@@ -91,29 +91,29 @@ def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) 
     return [sketch(place, copy) for place, copy in copies], found
 
 
-def bucket_copies(part: Partition, repeated: frozenset[str], plan: MergePlan, buckets: int, max_bytes: int) -> list[list]:
-    """Pass 3, map side of the shuffle: the partition's copies in buckets by merge key."""
-    out: list[list[tuple[tuple, Place, Cleaned]]] = [[] for _ in range(buckets)]
-    for place, copy in cleaned_copies(numbered_sources(part, max_bytes), repeated):
-        key = plan.key(place)
-        out[bucket_of(key, buckets)].append((key, place, copy))
-    return out
-
-
 def bucket_of(key: tuple, buckets: int) -> int:
     """A bucket number that is the same in every process (``hash`` of a str is not)."""
     return zlib.crc32(repr(key).encode("utf-8")) % buckets
 
 
-def pick(parts: list[list], bucket: int) -> list:
-    return parts[bucket]
+def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path], buckets: int) -> list[Partition]:
+    """Pass 3's routing, on the client: for each bucket, the files holding its copies. A copy
+    goes to the bucket of its merge key, so all copies of an article meet in one task."""
+    wanted: list[set[int]] = [set() for _ in range(buckets)]
+    for place in places:
+        wanted[bucket_of(plan.key(place), buckets)].add(place[0])
+    return [[(number, files[number]) for number in sorted(numbers)] for numbers in wanted]
 
 
-def build_bucket(plan: MergePlan, settings: Settings, url: str, *pieces: list) -> tuple[list[str], Report]:
-    """Pass 3, reduce side: one bucket's Documents merged, parsed, extracted, saved; their ids."""
+def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset[str], plan: MergePlan,
+                 settings: Settings, url: str) -> tuple[list[str], Report]:
+    """Pass 3 for one bucket: its copies read again from their files, merged, parsed, extracted
+    and saved; the ids saved. Inputs are file names, not texts: a rerun on another worker after
+    a death needs nothing the dead worker held."""
     keyed: dict[tuple, list[tuple[Place, Cleaned]]] = {}
-    for piece in pieces:
-        for key, place, copy in piece:
+    for place, copy in cleaned_copies(numbered_sources(part, settings.max_bytes), repeated):
+        key = plan.key(place)
+        if bucket_of(key, buckets) == bucket:
             keyed.setdefault(key, []).append((place, copy))
     report = Report()
     documents = (finish(d, settings, report) for key in sorted(keyed) for d in plan.merge(key, keyed[key]))
@@ -150,47 +150,26 @@ def run_distributed(
         report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         plan = MergePlan(sketches, settings.merge_threshold)
+        places = [s.place for s in sketches]
         del sketches, sketched
-        saved = shuffle(client, parts, repeated_future, plan, settings, store.url, report, progress)
+        saved = shuffle(client, bucket_files(places, plan, dict(files), len(parts) * BUCKETS_PER_PARTITION),
+                        repeated_future, plan, settings, store.url, report, progress)
     link_and_write(store, saved, jsonl)
     return report
 
 
-def shuffle(client: Client, parts, repeated, plan: MergePlan, settings: Settings, url: str, report: Report,
-            progress: Optional[Progress]) -> list[str]:
-    """Pass 3: copies bucketed by merge key, each bucket built into Documents where it lands;
-    the ids of the documents saved."""
-    buckets = max(len(parts), LOCAL_WORKERS)
+def shuffle(client: Client, routed: list[Partition], repeated, plan: MergePlan, settings: Settings, url: str,
+            report: Report, progress: Optional[Progress]) -> list[str]:
+    """Pass 3: each bucket of merge keys built into Documents by one task; the ids saved."""
     plan_future = client.scatter(plan, broadcast=True)
-
-    def map_side():
-        return client.map(bucket_copies, parts, repeated=repeated, plan=plan_future, buckets=buckets,
-                          max_bytes=settings.max_bytes, pure=False)
-
-    def build(bucket: int, mapped) -> object:
-        pieces = [client.submit(pick, part, bucket, pure=False) for part in mapped]
-        return client.submit(build_bucket, plan_future, settings, url, *pieces, pure=False)
-
-    mapped = map_side()
-    pending = {build(bucket, mapped): (bucket, 0) for bucket in range(buckets)}
-    del mapped  # the map side's results live only as long as the buckets that need them
+    built = [
+        client.submit(build_bucket, bucket, part, len(routed), repeated, plan_future, settings, url, pure=False)
+        for bucket, part in enumerate(routed) if part
+    ]
     saved: list[str] = []
-    running = as_completed(list(pending))
-    for future in running:
-        bucket, tries = pending.pop(future)
-        try:
-            ids, part_report = future.result()
-        except (CancelledError, KilledWorker):
-            # a worker died and took inputs the scheduler had already let go: rebuild that
-            # bucket from the files (its saves are idempotent, so a partial first try is harmless)
-            if tries >= BUCKET_RETRIES:
-                raise
-            retry = build(bucket, map_side())
-            pending[retry] = (bucket, tries + 1)
-            running.add(retry)
-            continue
-        finally:
-            future.release()
+    for future in as_completed(built):
+        ids, part_report = future.result()
+        future.release()
         saved.extend(ids)
         report.documents += part_report.documents
         report.copies_merged += part_report.copies_merged
