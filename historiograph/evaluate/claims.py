@@ -11,7 +11,7 @@ import re
 from typing import Optional
 
 from ..model import Claim, Document
-from .rows import Row
+from .rows import Row, detection_row
 
 SYSTEM = "historiograph"
 BASELINE = "all-neutral"
@@ -30,8 +30,8 @@ def score(pairs: list[tuple[dict, Document]]) -> list[Row]:
         matched += match_claims(gold_claims, document.claims, document.author)
         span_only += len(match_claims(gold_claims, document.claims, document.author, holders=False))
     return [
-        detection_row("claims.detection", len(matched), gold_total, predicted_total),
-        detection_row("claims.span", span_only, gold_total, predicted_total),
+        detection_row(SYSTEM, "claims.detection", len(matched), predicted_total, gold_total),
+        detection_row(SYSTEM, "claims.span", span_only, predicted_total, gold_total),
         stance_row(SYSTEM, matched, lambda claim: claim.stance),
         stance_row(BASELINE, matched, lambda claim: "neutral"),
         evidence_row(matched, "claims.evidence", lambda e: e is not None),
@@ -92,17 +92,6 @@ def holder_words(name: str) -> set[str]:
     return {w for w in words if w not in HOLDER_FILLER and len(w) > 1}
 
 
-def detection_row(field: str, found: int, gold_total: int, predicted_total: int) -> Row:
-    return Row(
-        SYSTEM,
-        field,
-        precision=found / predicted_total if predicted_total else None,
-        recall=found / gold_total if gold_total else None,
-        accuracy=None,
-        n=gold_total,
-    )
-
-
 def stance_row(system: str, matched: list[tuple[dict, Claim]], stance_of) -> Row:
     right = sum(1 for gold, claim in matched if gold["stance"] == stance_of(claim))
     accuracy = right / len(matched) if matched else None
@@ -127,14 +116,7 @@ def evidence_row(matched: list[tuple[dict, Claim]], field: str, counts) -> Row:
         predicted_with += counts(predicted_kind)
         if counts(gold_kind) and gold_kind == predicted_kind and same_evidence(gold, claim):
             correct += 1
-    return Row(
-        SYSTEM,
-        field,
-        precision=correct / predicted_with if predicted_with else None,
-        recall=correct / gold_with if gold_with else None,
-        accuracy=None,
-        n=gold_with,
-    )
+    return detection_row(SYSTEM, field, correct, predicted_with, gold_with)
 
 
 def same_evidence(gold: dict, claim: Claim) -> bool:

@@ -15,6 +15,12 @@ class Row:
     n: int  # how many gold items the figure is over
 
 
+def detection_row(system: str, field: str, correct: int, predicted: int, gold: int) -> Row:
+    """Precision and recall from counts: right finds among the predicted and among the gold."""
+    return Row(system, field, precision=correct / predicted if predicted else None,
+               recall=correct / gold if gold else None, accuracy=None, n=gold)
+
+
 def f1(row: Row) -> Optional[float]:
     if row.precision is None or row.recall is None or row.precision + row.recall == 0:
         return None

@@ -778,8 +778,8 @@ RULES = [
     Rule("season_year", re.compile(
         rf"(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT}))\s(?:of\s)?{_year('year')}"), season_year),
     Rule("part_of_year", re.compile(
-        rf"\b(?:(?P<part>(?i:early|late|mid-?))\s?(?:in\s)?|(?i:at\s)?[Tt]he (?P<part_>beginning|start|middle|end|close) of )"
-        rf"(?P<year>1\d{{3}}|20\d{{2}})(?!\d)"), part_of_year),
+        r"\b(?:(?P<part>(?i:early|late|mid-?))\s?(?:in\s)?|(?i:at\s)?[Tt]he (?P<part_>beginning|start|middle|end|close) of )"
+        r"(?P<year>1\d{3}|20\d{2})(?!\d)"), part_of_year),
     Rule("hedged_year", re.compile(
         rf"\b(?P<hedge>(?i:{APPROXIMATE_WORDS}|{UNCERTAIN_WORDS}))\s(?:in\s)?{_year('year')}"), hedged_year),
     Rule("relative_unit", re.compile(

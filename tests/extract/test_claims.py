@@ -5,7 +5,7 @@ import spacy
 
 from historiograph.evaluate.claims import score, same_holder
 from historiograph.model import Claim, Document
-from historiograph.parse import DEFAULT_MODEL, annotate, load_pipeline, parse_text
+from historiograph.parse import DEFAULT_MODEL, load_pipeline, parse_text
 
 # The components claims reads; times is left out because claims never looks at it.
 COMPONENTS = ["historiograph_entities", "historiograph_works", "historiograph_quotes", "historiograph_claims"]

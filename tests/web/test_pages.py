@@ -82,11 +82,11 @@ def test_sorting_and_paging_links_on_the_corpus_page(client):
 def test_document_page_shows_every_annotation(client, documents):
     for document in documents:
         page = get_page(client, render.document_url(document.id))
-        for quote in document.quotes:
-            assert f'<mark class="quote kind-{quote.kind}" id="{quote.id}"' in page
-            assert f'href="{render.quote_url(document.id, quote.id)}"' in page
-            if quote.speaker_name:
-                assert f'href="{render.person_url(quote.speaker_name)}"' in page
+        for item in document.quotes:
+            assert f'<mark class="quote kind-{item.kind}" id="{item.id}"' in page
+            assert f'href="{render.quote_url(document.id, item.id)}"' in page
+            if item.speaker_name:
+                assert f'href="{render.person_url(item.speaker_name)}"' in page
         for claim in document.claims:
             assert f'<span class="claim stance-{claim.stance}" id="{claim.id}"' in page
             assert f'<span class="badge stance-{claim.stance}"' in page
