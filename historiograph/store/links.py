@@ -202,7 +202,7 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
         ).all()
         if not rows:
             return None
-        texts = [normalise(text) for _, text in rows]
+        texts = [normalise(words) for _, words in rows]
         shortlist = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=TRACE_SHORTLIST)
         scored = [(closeness(query, texts[i]), rows[i][0]) for _, _, i in shortlist]
         best_score, cluster_id = max(scored, default=(0, None))
@@ -220,7 +220,7 @@ def stored_conflicts(engine: Engine) -> list[dict]:
         .order_by(link_conflicts.c.severity.desc(), link_conflicts.c.cluster_id)
     )
     with engine.connect() as connection:
-        return [{**data, "text": text} for data, text in connection.execute(query)]
+        return [{**data, "text": words} for data, words in connection.execute(query)]
 
 
 def document_cluster_ids(engine: Engine, document_id: str) -> dict[str, str]:
