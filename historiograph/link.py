@@ -19,13 +19,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from typing import Iterable, Optional
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rich.table import Table
@@ -52,6 +52,9 @@ MIN_CONTENT_WORDS = 2
 NEAR_EXACT_RATIO = 85
 # a fragment quoted whole (trimmed at either end) scores 100; 90 allows one changed word.
 FRAGMENT_PARTIAL_RATIO = 90
+# An alignment scores 2·LCS / (|shorter| + |substring|) with LCS ≤ |substring|, so a score of 90
+# needs at least 9/11 of the shorter text's characters, in order, in the longer (0.8: margin).
+FRAGMENT_MIN_CHAR_LCS = 0.8
 # a quotation with words elided ("A map is a promise … not yet broken"): this share of its
 # words recur in the same order in the fuller copy.
 ELIDED_WORD_SHARE = 0.9
@@ -246,9 +249,34 @@ def signature(words: list[str]) -> np.ndarray:
     return minhash.hashvalues
 
 
-def as_minhash(hashvalues: np.ndarray) -> LeanMinHash:
-    # lean: no permutations to regenerate, which would cost more than the query itself
-    return LeanMinHash(seed=_TEMPLATE.seed, hashvalues=hashvalues, scheme=_TEMPLATE.scheme)
+class BandIndex:
+    """MinHash LSH: windows whose signatures agree on every row of some band are candidates.
+
+    The bands are those datasketch's ``MinHashLSH`` picks for the threshold; its tables are not
+    used because every window here is queried and then inserted, and ``MinHashLSH`` would hash
+    each band twice (byte-swapping it each time) and keep a reverse table we never read.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        reference = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands = reference.b
+        self.band_bytes = reference.r * np.dtype(np.uint32).itemsize
+        self.tables: list[dict[bytes, list[int]]] = [defaultdict(list) for _ in range(self.bands)]
+
+    def band_keys(self, hashvalues: np.ndarray) -> list[bytes]:
+        # uint32 either way: fresh signatures are uint64 holding 32-bit values, stored ones uint32
+        raw = np.asarray(hashvalues, dtype=np.uint32).tobytes()
+        return [raw[i * self.band_bytes:(i + 1) * self.band_bytes] for i in range(self.bands)]
+
+    def query(self, keys: list[bytes]) -> set[int]:
+        found: set[int] = set()
+        for key, table in zip(keys, self.tables):
+            found.update(table.get(key, ()))
+        return found
+
+    def insert(self, keys: list[bytes], value: int) -> None:
+        for key, table in zip(keys, self.tables):
+            table[key].append(value)
 
 
 def name_parts(name: Optional[str]) -> list[str]:
@@ -373,11 +401,18 @@ def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
     shorter, longer = sorted((first.split(), second.split()), key=len)
     if len(shorter) < MIN_FRAGMENT_WORDS:
         return None
-    if fuzz.partial_ratio(first, second, score_cutoff=FRAGMENT_PARTIAL_RATIO):
+    if may_align(first, second) and fuzz.partial_ratio(first, second, score_cutoff=FRAGMENT_PARTIAL_RATIO):
         return "fragment"
     if LCSseq.similarity(shorter, longer) >= ELIDED_WORD_SHARE * len(shorter):
         return "fragment"
     return None
+
+
+def may_align(first: str, second: str) -> bool:
+    """Whether ``partial_ratio`` could reach FRAGMENT_PARTIAL_RATIO: a cheap test that rules out
+    most pairs before the costly alignment."""
+    shorter, longer = sorted((first, second), key=len)
+    return LCSseq.similarity(shorter, longer) >= FRAGMENT_MIN_CHAR_LCS * len(shorter)
 
 
 def match_variant(a: Attestation, b: Attestation) -> Optional[str]:
@@ -422,7 +457,8 @@ class LinkIndex:
         self.parent: list[int] = []
         self.matches: list[Optional[str]] = []  # None: alone in its cluster so far
         self.signatures: list[list[np.ndarray]] = []
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._bands = BandIndex(LSH_THRESHOLD, NUM_PERM)  # attestation seqs by window bands
+        self._latest_band_keys: tuple[int, list[list[bytes]]] = (-1, [])
         self._by_speaker: dict[str, list[int]] = defaultdict(list)
         self._postings: dict[str, list[int]] = defaultdict(list)  # "e:word", "p:word word" -> seqs
         self._keys: dict[str, int] = {}
@@ -477,10 +513,10 @@ class LinkIndex:
     def _candidates(self, seq: int) -> set[int]:
         att = self.attestations[seq]
         if att.kind == EVENT:
-            return self._posted(event_keys(att), EVENT_MAX_POSTINGS)
+            return self._events_sharing_terms(att)
         found = self._posted(pair_keys(att), PAIR_MAX_POSTINGS)
-        for window in self._signatures_of(seq):
-            found.update(int(key.split("/")[0]) for key in self._lsh.query(as_minhash(window)))
+        for keys in self._band_keys_of(seq):
+            found.update(self._bands.query(keys))
         if att.kind == QUOTATION and att.speaker_name:
             found.update(self._by_speaker.get(speaker_key(att.speaker_name), ())[-VARIANT_MAX_CANDIDATES:])
         return found
@@ -492,6 +528,20 @@ class LinkIndex:
             if len(postings) < limit:
                 found.update(postings)
         return found
+
+    def _events_sharing_terms(self, att: Attestation) -> set[int]:
+        """Events that share enough terms with this one to match (``match_events`` wants two),
+        counted from the postings: most share one common word and are never compared."""
+        counts: Counter[int] = Counter()
+        skipped = False
+        for key in event_keys(att):
+            postings = self._postings.get(key, ())
+            if len(postings) < EVENT_MAX_POSTINGS:
+                counts.update(postings)
+            else:
+                skipped = True  # a shared common word still counts in the comparison
+        needed = 1 if skipped else 2
+        return {seq for seq, shared in counts.items() if shared >= needed}
 
     def _confirmed(self, seq: int) -> Iterable[tuple[int, str]]:
         att = self.attestations[seq]
@@ -511,6 +561,13 @@ class LinkIndex:
             self.signatures.append([signature(w) for w in windows(words)])
         return self.signatures[seq]
 
+    def _band_keys_of(self, seq: int) -> list[list[bytes]]:
+        """The band keys of each window; kept for the latest attestation, which is queried and
+        then inserted."""
+        if self._latest_band_keys[0] != seq:
+            self._latest_band_keys = (seq, [self._bands.band_keys(sig) for sig in self._signatures_of(seq)])
+        return self._latest_band_keys[1]
+
     def _index(self, seq: int, sigs: Optional[list[np.ndarray]]) -> None:
         att = self.attestations[seq]
         self._same_words.setdefault(same_words_key(att), seq)
@@ -523,8 +580,8 @@ class LinkIndex:
             self.signatures.append(sigs)
         for key in pair_keys(att):
             self._postings[key].append(seq)
-        for number, window in enumerate(self._signatures_of(seq)):
-            self._lsh.insert(f"{seq}/{number}", as_minhash(window), check_duplication=False)
+        for keys in self._band_keys_of(seq):
+            self._bands.insert(keys, seq)
         if att.kind == QUOTATION and att.speaker_name:
             self._by_speaker[speaker_key(att.speaker_name)].append(seq)
 
@@ -590,7 +647,7 @@ class LinkIndex:
         probe = Attestation(document_id="", item_id="", kind=QUOTATION, text=words)
         candidates = self._posted(pair_keys(probe), PAIR_MAX_POSTINGS)
         for window in windows(content_words(words)):
-            candidates.update(int(k.split("/")[0]) for k in self._lsh.query(as_minhash(signature(window))))
+            candidates.update(self._bands.query(self._bands.band_keys(signature(window))))
         for kind in (QUOTATION, CLAIM):
             candidates.add(self._same_words.get((kind, probe.words, ""), -1))
         scored = [(closeness(probe.words, self.attestations[seq].words), seq) for seq in candidates if seq >= 0]

@@ -1,19 +1,29 @@
 """The link stage on Documents built by hand: clusters, earliest, conflicts, drift, increments."""
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from rapidfuzz import fuzz
 
 from historiograph.evaluate import trace as trace_scorer
 
 from historiograph.link import (
+    FRAGMENT_PARTIAL_RATIO,
+    LSH_THRESHOLD,
+    NUM_PERM,
+    BandIndex,
     LinkIndex,
     attestations_of,
     conflicts,
     content_words,
     event_phrase,
+    may_align,
     normalise,
     same_person,
+    signature,
     windows,
 )
 from historiograph.model import Claim, Document, Mention, Quote, TimeExpr, Work
@@ -319,3 +329,45 @@ def test_two_dates_in_one_sentence_of_one_document_are_two_events():
     ])
     index = link_documents([document])
     assert len(index.clusters()) == 2 and not conflicts(index.clusters())
+
+
+def test_band_index_proposes_what_datasketch_lsh_proposes():
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(60)]
+    window_sets = [rng.sample(vocabulary, 6) for _ in range(80)]
+    lsh, bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM), BandIndex(LSH_THRESHOLD, NUM_PERM)
+    for number, words in enumerate(window_sets):
+        hashvalues = signature(words)
+        lean = LeanMinHash(seed=1, hashvalues=hashvalues, scheme=MinHash(num_perm=NUM_PERM).scheme)
+        assert bands.query(bands.band_keys(hashvalues)) == set(lsh.query(lean))
+        lsh.insert(number, lean)
+        bands.insert(bands.band_keys(hashvalues), number)
+    stored = np.asarray(signature(window_sets[0]), dtype=np.uint32)  # as read back from the store
+    assert 0 in bands.query(bands.band_keys(stored))
+
+
+def test_alignment_pretest_never_rules_out_a_fragment():
+    rng = random.Random(3)
+    words = normalise(LINE).split() + "the harbour was closed by the winter storms of that year".split()
+    for _ in range(3000):
+        longer = " ".join(rng.choices(words, k=rng.randint(4, 30)))
+        start = rng.randrange(len(longer))
+        shorter = "".join(c if rng.random() > 0.06 else rng.choice("aeiou ") for c in longer[start:start + 60])
+        if fuzz.partial_ratio(shorter, longer, score_cutoff=FRAGMENT_PARTIAL_RATIO):
+            assert may_align(shorter, longer)
+    assert not may_align("the wards are never empty at night", "a promise made in wartime is not yet broken")
+
+
+def test_events_sharing_only_a_very_common_word_and_one_rare_word_are_still_compared(monkeypatch):
+    monkeypatch.setattr("historiograph.link.EVENT_MAX_POSTINGS", 3)
+    docs = [document(f"d{n}", "1950-01-01", f"The weavers of Town{n} marched in 1887 singing.",
+                     times=[("1887", "1887")]) for n in range(4)]
+    docs.append(document("x", "1960-01-01", "The weavers of Dunmore marched in 1889 singing.",
+                         times=[("1889", "1889")]))
+    docs.append(document("y", "1961-01-01", "Old weavers from Dunmore marched in 1887 singing.",
+                         times=[("1887", "1887")]))
+    index = LinkIndex()
+    index.add_documents(docs)
+    # "weavers", "marched" and "singing" are posted too often to propose anything; "dunmore"
+    # proposes x to y, and the comparison still counts the common words they share
+    assert index.cluster_of("y#t1").id == index.cluster_of("x#t1").id
