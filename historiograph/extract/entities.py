@@ -14,13 +14,17 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 
+import numpy
+from spacy.attrs import IS_TITLE, LOWER, ORTH, POS
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
-from . import PIPELINE, annotations
+from . import PIPELINE, annotations, text_of
 
 ENTITY_TYPES = ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
 MISLABELLED_TYPES = ("LOC", "FAC")
@@ -176,6 +180,11 @@ def header_people(header: Optional[dict]) -> list[str]:
     return names
 
 
+def _span_text(span: Span) -> str:
+    """``span.text`` sliced from the document's text: ``Span.text`` makes a Token per word."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def _speech_subject(token: Token) -> bool:
     return token.dep_ in SUBJECT_DEPS and token.head.lemma_ in SPEECH_LEMMAS
 
@@ -212,8 +221,9 @@ def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str
     for name in header_names:
         keys.add(name_words(name)[1][-1].lower())
     for span, label in spans:
-        titles, words = name_words(span.text)
-        if not words or _has_org_word(span.text) or (label == "PERSON" and _is_place_object(span)):
+        text = _span_text(span)
+        titles, words = name_words(text)
+        if not words or _has_org_word(text) or (label == "PERSON" and _is_place_object(span)):
             continue
         given_name = len(words) > 1 and _known_given_name(words[0])
         if label == "PERSON" or titles or given_name or _person_cue(span):
@@ -221,13 +231,31 @@ def _person_keys(doc: Doc, spans: list[tuple[Span, str]], header_names: list[str
     return keys
 
 
+# The scans below read these columns of the Doc to find the few tokens worth a Token object:
+# iterating a Doc makes one per token, which cost more than all their tests.
+
+
+def _capitalised_proper_nouns(doc: Doc) -> list[int]:
+    """Indices of the title-case tokens tagged PROPN."""
+    columns = doc.to_array([POS, IS_TITLE])
+    return numpy.flatnonzero((columns[:, 0] == PROPN) & (columns[:, 1] == 1)).tolist()
+
+
+def _tokens_among(doc: Doc, attr: int, words: Iterable[str]) -> list[int]:
+    """Indices of the tokens whose ``attr`` (ORTH or LOWER) may be one of ``words``: the hashes
+    match, so the caller still tests the word itself."""
+    hashes = numpy.array([hash_string(word) for word in words], dtype=numpy.uint64)
+    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), hashes)).tolist()
+
+
 def _unlabelled_authors(doc: Doc, covered: set[int]) -> list[Span]:
     """Proper names the NER left out after "a letter from", "a manuscript of", "a memoir by", or
     as the subject of a speech verb ("Farrow told the meeting")."""
     found = []
-    for token in doc:
-        if token.i in covered or token.pos_ != "PROPN" or not token.is_title:
+    for i in _capitalised_proper_nouns(doc):
+        if i in covered:
             continue
+        token = doc[i]
         preposition = token.head
         author = token.dep_ == "pobj" and preposition.lower_ in ("by", "from", "of") \
             and preposition.head.lemma_ in WRITING_NOUNS
@@ -244,8 +272,8 @@ def _kin_appositives(doc: Doc) -> list[Span]:
     """Names in apposition to a kinship word: "Her mother, Winifred," "his brother Jonah". The NER
     often leaves a lone first name out or calls it a product or an organisation."""
     found = []
-    for token in doc:
-        if token.pos_ == "PROPN" and token.is_title and token.dep_ == "appos" and token.head.lower_ in KIN_GENDER:
+    for token in (doc[i] for i in _capitalised_proper_nouns(doc)):
+        if token.dep_ == "appos" and token.head.lower_ in KIN_GENDER:
             start = token.i
             while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
                 start -= 1
@@ -257,18 +285,19 @@ def _institution_short_names(doc: Doc, spans: list[tuple[Span, str]], covered: s
     """"the Trustees" after "the Barrow Bridge Trustees": the NER often leaves the short form out."""
     last_words = {span[-1].text for span, label in spans
                   if len(span) > 1 and (label == "ORG" or span[-1].lower_ in ORG_WORDS)}
-    return [doc[t.i:t.i + 1] for t in doc
-            if t.i not in covered and t.text in last_words and t.is_title and not t.is_sent_start]
+    named = (doc[i] for i in _tokens_among(doc, ORTH, last_words) if i not in covered)
+    return [doc[t.i:t.i + 1] for t in named if t.text in last_words and t.is_title and not t.is_sent_start]
 
 
 def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Span]:
     """Mentions the NER missed: capitalised tokens that repeat a known person's name word."""
     spans = []
-    i = 0
-    while i < len(doc):
+    end = 0
+    for i in _tokens_among(doc, LOWER, known):
+        if i < end or i in covered:
+            continue
         token = doc[i]
-        if i in covered or not token.is_title or token.lower_ not in known:
-            i += 1
+        if not token.is_title or token.lower_ not in known:
             continue
         start = i
         while start > 0 and start - 1 not in covered and doc[start - 1].is_title \
@@ -278,7 +307,6 @@ def _extra_person_spans(doc: Doc, covered: set[int], known: set[str]) -> list[Sp
         while end < len(doc) and end not in covered and doc[end].is_title and doc[end].pos_ == "PROPN":
             end += 1
         spans.append(doc[start:end])
-        i = end
     return spans
 
 
@@ -359,18 +387,19 @@ def _mention(doc: Doc, span: Span) -> Mention:
     while end > span.start + 1 and doc[end - 1].tag_ == "POS":
         end -= 1
     piece = doc[span.start:end]
-    return Mention(piece.start_char, piece.end_char, piece.text)
+    return Mention(piece.start_char, piece.end_char, _span_text(piece))
 
 
 def _person_span_type(span: Span, label: str, person_keys: set[str]) -> str:
-    _titles, words = name_words(span.text)
-    if words and not _has_org_word(span.text):
+    text = _span_text(span)
+    _titles, words = name_words(text)
+    if words and not _has_org_word(text):
         if words[-1].lower() in person_keys or (len(words) > 1 and _known_given_name(words[0])):
             return "PERSON"
         if label == "PERSON" and _is_place_object(span):
             return "GPE"
-    if label == "PERSON" and words and _has_org_word(span.text):
-        return "WORK_OF_ART" if span.text.split()[0] == "The" else "ORG"
+    if label == "PERSON" and words and _has_org_word(text):
+        return "WORK_OF_ART" if text.split()[0] == "The" else "ORG"
     return label
 
 
@@ -410,7 +439,7 @@ def _join_fragments(doc: Doc, typed: list[tuple[Span, str]]) -> list[tuple[Span,
         if joined:
             previous, previous_label = joined[-1]
             adjacent = previous.end == span.start and len(previous) == 1 and previous[0].is_title
-            if adjacent and "PERSON" in (label, previous_label) and not _has_org_word(span.text):
+            if adjacent and "PERSON" in (label, previous_label) and not _has_org_word(_span_text(span)):
                 joined[-1] = (doc[previous.start:span.end], "PERSON")
                 continue
         joined.append((span, label))
@@ -474,15 +503,16 @@ def _collect_names(doc: Doc) -> tuple[_Resolver, dict[int, _Cluster]]:
     heads: dict[int, _Cluster] = {}
     for span, label in typed:
         mention = _mention(doc, span)
-        institution = resolver.institution_ending(span.text)
+        text = _span_text(span)
+        institution = resolver.institution_ending(text)
         if institution is not None:
-            resolver.add_to(institution, span.text, mention)
+            resolver.add_to(institution, text, mention)
         elif label == "PERSON":
-            cluster = resolver.add_person(span.text, mention, kinship_gender(span))
+            cluster = resolver.add_person(text, mention, kinship_gender(span))
             if cluster is not None:
                 heads[span.root.i] = cluster
         elif label in ENTITY_TYPES:
-            resolver.add_other(span.text, label, mention)
+            resolver.add_other(text, label, mention)
     return resolver, heads
 
 
@@ -553,7 +583,8 @@ def _resolve_pronouns(doc: Doc, heads: dict[int, _Cluster]) -> None:
     for index, sent in enumerate(doc.sents):
         sentence_of[sent.start:sent.end] = [index] * len(sent)
     quoted = _quoted_tokens(doc)
-    for token in doc:
+    pronouns = _tokens_among(doc, LOWER, PRONOUN_GENDER)
+    for token in (doc[i] for i in sorted(heads.keys() | pronouns)):
         if token.i in heads:
             recent.append((token, heads[token.i]))
             recent = recent[-12:]
