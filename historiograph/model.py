@@ -12,7 +12,7 @@ Ids of entities, quotes and claims are local to their document ("e1", "q3", "c2"
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Optional
 
 QUOTE_KINDS = ("quotation", "scare", "title")
@@ -170,7 +170,7 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSONL object (docs/jsonl.md): metadata first, then text, then annotations."""
-        data = asdict(self)
+        data = plain(self)
         return {key: data.pop(key) for key in JSONL_ORDER} | data
 
     @classmethod
@@ -180,8 +180,34 @@ class Document:
 
 def _build(klass, data: dict):
     """A dataclass from a dict, ignoring keys it does not know (older or newer JSONL)."""
-    names = {f.name for f in fields(klass)}
+    names = _field_names(klass)
     return klass(**{k: v for k, v in data.items() if k in names})
+
+
+def plain(value):
+    """``dataclasses.asdict`` for the model's data, which holds only dataclasses, lists, dicts and
+    immutable leaves: those leaves are shared, not deep-copied, and each class's field names are
+    looked up once (asdict's copying was most of the cost of saving a document)."""
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    return value
+
+
+# Each class's dataclass field names (None: not a dataclass), looked up once.
+_FIELD_NAMES: dict[type, Optional[tuple[str, ...]]] = {}
+
+
+def _field_names(klass: type) -> Optional[tuple[str, ...]]:
+    if klass not in _FIELD_NAMES:
+        _FIELD_NAMES[klass] = tuple(f.name for f in fields(klass)) if is_dataclass(klass) else None
+    return _FIELD_NAMES[klass]
 
 
 def document_from_dict(data: dict[str, Any]) -> Document:

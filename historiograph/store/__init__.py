@@ -8,7 +8,6 @@ advisory lock, sources are upserted, and each document is replaced under a lock 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -18,7 +17,7 @@ from sqlalchemy import create_engine, delete, func, insert, inspect, select, tex
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from ..model import Document, Source, document_from_dict
+from ..model import Document, Source, document_from_dict, plain
 from . import schema
 from .schema import metadata
 
@@ -177,32 +176,6 @@ def delete_document(connection: Connection, document_id: str) -> None:
 def document_row(document: Document) -> dict:
     return {"id": document.id, "title": document.title, "date": document.date, "author": document.author,
             "text": document.text, "header": document.header, "markup": document.markup}
-
-
-def plain(value):
-    """``dataclasses.asdict`` for the model's data, which holds only dataclasses, lists, dicts and
-    immutable leaves: those leaves are shared, not deep-copied, and each class's field names are
-    looked up once (asdict's copying was most of the cost of saving a document)."""
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {plain(key): plain(item) for key, item in value.items()}
-    if isinstance(value, tuple):
-        return tuple(plain(item) for item in value)
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
-    return value
-
-
-# Each class's dataclass field names (None: not a dataclass), looked up once.
-_FIELD_NAMES: dict[type, Optional[tuple[str, ...]]] = {}
-
-
-def _field_names(klass: type) -> Optional[tuple[str, ...]]:
-    if klass not in _FIELD_NAMES:
-        _FIELD_NAMES[klass] = tuple(f.name for f in fields(klass)) if is_dataclass(klass) else None
-    return _FIELD_NAMES[klass]
 
 
 def child_rows(document: Document):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 from contextlib import contextmanager
+from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 import numpy as np
@@ -26,6 +27,7 @@ from ..link import (
     time_item_id,
 )
 from ..model import Document
+from . import PAGE
 from .schema import metadata
 
 # Candidates read closely after the fast partial-ratio pass over every stored text.
@@ -223,25 +225,28 @@ def stored_conflicts(engine: Engine) -> list[dict]:
         return [{**data, "text": words} for data, words in connection.execute(query)]
 
 
-def document_cluster_ids(engine: Engine, document_id: str) -> dict[str, str]:
-    """Item id ("q3", "c1", "t2") -> cluster id, for one document's JSONL line."""
+def cluster_ids_of(engine: Engine, document_ids: list[str]) -> dict[tuple[str, str], str]:
+    """(document id, item id ("q3", "c1", "t2")) -> cluster id, for these documents."""
     with engine.connect() as connection:
         rows = connection.execute(
-            select(link_attestations.c.item_id, link_attestations.c.cluster_id)
-            .where(link_attestations.c.document_id == document_id)
+            select(link_attestations.c.document_id, link_attestations.c.item_id, link_attestations.c.cluster_id)
+            .where(link_attestations.c.document_id.in_(document_ids))
         ).all()
-    return dict(rows)
+    return {(document_id, item_id): cluster_id for document_id, item_id, cluster_id in rows}
 
 
 def attach_clusters(engine: Engine, documents: Iterable[Document]) -> Iterator[Document]:
-    """The documents with each quote, claim and time carrying its cluster id, for exports."""
+    """The documents with each quote, claim and time carrying its cluster id, for exports;
+    read a page of documents at a time."""
     metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
-    for document in documents:
-        clusters = document_cluster_ids(engine, document.id)
-        for quote in document.quotes:
-            quote.cluster = clusters.get(quote.id)
-        for claim in document.claims:
-            claim.cluster = clusters.get(claim.id)
-        for number, time in enumerate(document.times, 1):
-            time.cluster = clusters.get(time_item_id(number))
-        yield document
+    documents = iter(documents)
+    while page := list(islice(documents, PAGE)):
+        clusters = cluster_ids_of(engine, [document.id for document in page])
+        for document in page:
+            for quote in document.quotes:
+                quote.cluster = clusters.get((document.id, quote.id))
+            for claim in document.claims:
+                claim.cluster = clusters.get((document.id, claim.id))
+            for number, time in enumerate(document.times, 1):
+                time.cluster = clusters.get((document.id, time_item_id(number)))
+            yield document
