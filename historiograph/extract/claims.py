@@ -17,9 +17,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
+import numpy
+from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NOUN, PROPN
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Claim
@@ -131,8 +135,8 @@ REJECTING_WORDS = frozenset(
 )
 # Either kind: the cheap first test on every word a stance is scored over.
 POLAR_WORDS = ENDORSING_WORDS | REJECTING_WORDS
-# Where ``polar_words`` keeps its list on the Doc (dropped when the component is done).
-POLAR_KEY = ("historiograph_claims", "polar")
+# Where ``word_tests`` keeps its tables on the Doc (dropped when the component is done).
+WORD_TESTS_KEY = ("historiograph_claims", "word_tests")
 # Fixed phrases the single words miss; matched on the text, outside the claim span.
 ENDORSING_PHRASES = re.compile(
     r"\b(I (?:entirely |fully |quite )?agree|on (?:firm|firmer|solid|safe|safer|strong|sure|surer) ground|settles? the (?:matter|question)|surely right|no doubt right|is right to|are right to|"
@@ -306,7 +310,7 @@ class ClaimExtractor:
         context.index_candidates(candidates)
         kept = keep_claims(doc, context, candidates)
         doc._.claims = [to_claim(doc, context, number, candidate) for number, candidate in enumerate(kept, start=1)]
-        doc.user_data.pop(POLAR_KEY, None)
+        doc.user_data.pop(WORD_TESTS_KEY, None)
         return doc
 
 
@@ -421,11 +425,11 @@ def to_claim(doc: Doc, context: DocContext, number: int, candidate: Candidate) -
 
 def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
     found = []
-    for token in doc:
+    for token in where(word_tests(doc).cue, doc):
         if context.quoted[token.i]:
             continue  # the speaker's own reasoning: the quotation claim covers it
         if not may_cue_claim(token):
-            continue  # most words: two set lookups, before the rules walk the parse
+            continue  # the ids matched: the word itself decides
         candidate = (
             verb_claim(token) or noun_claim(token) or verdict_claim(token) or according_claim(token)
             or shared_belief_claim(token) or urged_belief_claim(token, context)
@@ -808,7 +812,9 @@ def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
         return False
-    evaluative = any(word_polarity(t) for t in span) or bool(ENDORSING_PHRASES.search(span_text(span)))
+    evaluative = any(word_polarity(t) for t in where(word_tests(doc).polar, span)) or bool(
+        ENDORSING_PHRASES.search(span_text(span))
+    )
     writer = candidate.trigger.pos_ == "VERB" and (subject_of(candidate.trigger) or candidate.trigger).lower_ in WRITER_PRONOUNS
     return evaluative and (len(span) <= VERDICT_CLAUSE_TOKENS or writer)
 
@@ -1227,7 +1233,7 @@ def stance_of(candidate: Candidate, zone: Zone, evidence: Optional[dict] = None)
     ("show no dividend", "not one witness") is against it, other evidence for it."""
     own = sentence_score(zone.own, candidate) + 2 * candidate.verdict
     score = own
-    if own == 0 and any(UNDECIDED_PHRASES.search(span_text(s)) for s in [zone.own] + zone.following):
+    if own == 0 and any(match_starts(UNDECIDED_PHRASES, span_text(s)) for s in [zone.own] + zone.following):
         return "neutral"
     if own == 0 and zone.preceding is not None:
         score += sentence_score(zone.preceding, candidate) / 2  # "X is on shakier ground here. He states ..."
@@ -1276,7 +1282,7 @@ def sentence_score(sentence: Span, candidate: Candidate) -> float:
     own = sentence.start_char <= candidate.trigger.idx < sentence.end_char
     judging = judging_phrases(span_text(sentence))
     phrases = [(sentence.start_char + start, sentence.start_char + end) for _sign, start, end, _text in judging]
-    doc, polar = sentence.doc, polar_words(sentence.doc)
+    doc, polar = sentence.doc, word_tests(sentence.doc).polar
     for i in range(sentence.start, sentence.end):
         if not polar[i]:
             continue  # most words: no token object made, no test that walks the parse
@@ -1317,13 +1323,74 @@ def polarity_lemma(token: Token) -> str:
     return lower if token.pos_ in ("NOUN", "PROPN") else token.lemma_.lower()
 
 
-def polar_words(doc: Doc) -> list[bool]:
-    """``may_judge`` of every token, worked out once per Doc: each sentence is scored for every
-    claim near it."""
-    polar = doc.user_data.get(POLAR_KEY)
-    if polar is None:
-        polar = doc.user_data[POLAR_KEY] = [may_judge(token) for token in doc]
-    return polar
+class WordLists:
+    """Word lists as one sorted array of ids (what ``Doc.to_array`` gives a word: its hash, or
+    spaCy's symbol for its own), to look every token of a Doc up in all of them at once."""
+
+    def __init__(self, lists: dict[str, Iterable[str]]):
+        self.names = list(lists)
+        self.bits_of: dict[str, int] = defaultdict(int)  # each word's lists, one bit each
+        for number, words in enumerate(lists.values()):
+            for word in words:
+                self.bits_of[word] |= 1 << number
+        by_id = sorted((get_string_id(word), bits) for word, bits in self.bits_of.items())
+        self.ids = numpy.array([i for i, _ in by_id], dtype=numpy.uint64)
+        self.bits = numpy.array([bits for _, bits in by_id], dtype=numpy.int64)
+
+    def look_up(self, ids: numpy.ndarray) -> dict[str, numpy.ndarray]:
+        """For each list, which of the words with these ids are in it."""
+        position = numpy.searchsorted(self.ids, ids).clip(max=len(self.ids) - 1)
+        return self.split(numpy.where(self.ids[position] == ids, self.bits[position], 0))
+
+    def look_up_lowered(self, doc: Doc, ids: numpy.ndarray) -> dict[str, numpy.ndarray]:
+        """The same for the words lower-cased (``lemma_.lower()``): by their strings, each once."""
+        unique, inverse = numpy.unique(ids, return_inverse=True)
+        strings = doc.vocab.strings
+        bits = numpy.array([self.bits_of.get(strings[i].lower(), 0) for i in unique.tolist()], dtype=numpy.int64)
+        return self.split(bits[inverse])
+
+    def split(self, bits: numpy.ndarray) -> dict[str, numpy.ndarray]:
+        return {name: bits & 1 << number != 0 for number, name in enumerate(self.names)}
+
+
+# The word tests the scans start from, by form (``lower_``) and by lemma (``lemma_.lower()``).
+WORD_FORMS = WordLists({
+    "cue": CLAIM_CUE_FORMS, "polar": POLAR_WORDS, "hedge": HEDGES, "contrast": CONTRAST_CONJUNCTIONS | {"however"},
+    "reason": [*REASON_MARKERS, ":", ";"], "writer": WRITER_PRONOUNS,
+})
+WORD_LEMMAS = WordLists({"cue": CLAIM_CUE_LEMMAS, "polar": POLAR_WORDS})
+
+
+class WordTests:
+    """Which tokens of a Doc may pass the word tests the scans start from, worked out once per
+    Doc from its arrays. Each sentence is scanned for every claim near it, and making a Token
+    object per word to test it cost more than the rules: a scan now makes one only for the few
+    words that may pass (their ids match), and still tests those itself."""
+
+    def __init__(self, doc: Doc):
+        lower, lemma, pos, idx = doc.to_array([LOWER, LEMMA, POS, IDX]).T
+        forms, lemmas = WORD_FORMS.look_up(lower), WORD_LEMMAS.look_up_lowered(doc, lemma)
+        self.idx: list[int] = idx.tolist()
+        self.cue: list[bool] = (forms["cue"] | lemmas["cue"]).tolist()
+        # ``may_judge``: a noun by its form alone (see ``polarity_lemma``)
+        self.polar: list[bool] = (forms["polar"] | lemmas["polar"] & (pos != NOUN) & (pos != PROPN)).tolist()
+        self.hedge: list[bool] = forms["hedge"].tolist()
+        self.contrast: list[bool] = forms["contrast"].tolist()
+        self.reason: list[bool] = forms["reason"].tolist()
+        self.writer: list[bool] = forms["writer"].tolist()
+
+
+def word_tests(doc: Doc) -> WordTests:
+    tests = doc.user_data.get(WORD_TESTS_KEY)
+    if tests is None:
+        tests = doc.user_data[WORD_TESTS_KEY] = WordTests(doc)
+    return tests
+
+
+def where(test: list[bool], span: Union[Doc, Span]) -> list[Token]:
+    """The tokens of a Doc or a Span that may pass ``test`` (a list of ``WordTests``)."""
+    doc, start, end = (span, 0, len(span)) if isinstance(span, Doc) else (span.doc, span.start, span.end)
+    return [doc[i] for i in range(start, end) if test[i]]
 
 
 def may_judge(token: Token) -> bool:
@@ -1369,7 +1436,7 @@ def judges_earlier_claim(token: Token) -> bool:
 
 def negative_claim(doc: Doc, candidate: Candidate) -> bool:
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
-    return span is not None and any(word_polarity(t) < 0 for t in span)
+    return span is not None and any(word_polarity(t) < 0 for t in where(word_tests(doc).polar, span))
 
 
 def flat_denial(sentence: Span) -> bool:
@@ -1424,18 +1491,19 @@ def contrasts(sentence: Span) -> bool:
     return opens or any(
         (t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" or t.lower_ == "however")
         and not hedged_after(t)
-        for t in sentence
+        for t in where(word_tests(sentence.doc).contrast, sentence)
     )
 
 
 def hedged_after(token: Token) -> bool:
-    return any(t.lower_ in HEDGES for t in token.doc[token.i + 1 : token.sent.end])
+    return any(t.lower_ in HEDGES for t in where(word_tests(token.doc).hedge, token.doc[token.i + 1 : token.sent.end]))
 
 
 def contrast_after(sentence: Span, candidate: Candidate) -> bool:
     """ "X claims that S, but ...": a contrast joined to the claim's own sentence after it."""
     return any(
-        t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" and t.idx >= candidate.end for t in sentence
+        t.lower_ in CONTRAST_CONJUNCTIONS and t.dep_ == "cc" and t.idx >= candidate.end
+        for t in where(word_tests(sentence.doc).contrast, sentence)
     )
 
 
@@ -1444,7 +1512,7 @@ def hedged(sentence: Span, candidate: Candidate) -> bool:
     return any(
         t.lower_ in HEDGES and not holders_words(t.idx, candidate)
         and not (t.lower_ == "may" and t.i + 1 < len(t.doc) and t.nbor().lower_ == "well")
-        for t in sentence
+        for t in where(word_tests(sentence.doc).hedge, sentence)
     )
 
 
@@ -1496,13 +1564,15 @@ def takes_a_view(doc: Doc, candidate: Candidate) -> bool:
     if candidate.overlooked:
         return True
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
-    return candidate.trigger.lemma_.lower() in CASTING_VERBS and span is not None and any(word_polarity(t) for t in span)
+    return candidate.trigger.lemma_.lower() in CASTING_VERBS and span is not None and any(
+        word_polarity(t) for t in where(word_tests(doc).polar, span)
+    )
 
 
 def framed_as_unsupported(sentence: Span, candidate: Candidate) -> bool:
     """ "There is no evidence to support his assertion that P": said of the claim as it is stated,
     whatever the writer adds after."""
-    return any(sentence.start_char + m.start() < candidate.start for m in NO_EVIDENCE_CUES.finditer(span_text(sentence)))
+    return any(sentence.start_char + start < candidate.start for start in match_starts(NO_EVIDENCE_CUES, span_text(sentence)))
 
 
 def evidence_span(doc: Doc, start: int, end: int) -> dict:
@@ -1515,14 +1585,17 @@ def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int
     """ "This is simply not true: the reports show ...", "This is hard to believe, since ...":
     what follows a verdict's colon or its "since"."""
     judged_by_phrase = [sentence.start_char + end for _sign, _start, end, _text in judging_phrases(span_text(sentence))]
+    doc, tests = sentence.doc, word_tests(sentence.doc)
     judged = False
-    for token in sentence:
-        if inside(token.idx, candidate):
+    for i in range(sentence.start, sentence.end):
+        offset = tests.idx[i]
+        if inside(offset, candidate):
             continue
-        judged = judged or word_polarity(token) != 0 or any(end <= token.idx for end in judged_by_phrase)
-        if judged and token.i + 1 < sentence.end and (
-            token.text in (":", ";") or token.lower_ in REASON_MARKERS and token.dep_ in REASON_MARKERS[token.lower_]
-        ):
+        judged = judged or tests.polar[i] and word_polarity(doc[i]) != 0 or any(end <= offset for end in judged_by_phrase)
+        if not (judged and tests.reason[i] and i + 1 < sentence.end):
+            continue
+        token = doc[i]
+        if token.text in (":", ";") or token.lower_ in REASON_MARKERS and token.dep_ in REASON_MARKERS[token.lower_]:
             return token.nbor().idx if token.text in (":", ";") else token.idx
     return None
 
@@ -1538,7 +1611,7 @@ def judged_against_record(sentence: Span, candidate: Candidate) -> bool:
 def states_facts(sentence: Span, candidate: Candidate) -> bool:
     """A sentence that can back a verdict: not a hedge, a turn ("But ..."), an opinion ("I suspect")
     or a question."""
-    first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in sentence)
+    first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in where(word_tests(sentence.doc).writer, sentence))
     return not (hedged(sentence, candidate) or opens_with_contrast(sentence) or first_person or is_question(sentence))
 
 
@@ -1552,6 +1625,13 @@ def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
     return len(words) <= BARE_VERDICT_WORDS and sentence_score(sentence, candidate) != 0
 
 
+@lru_cache(maxsize=JUDGING_CACHE_SENTENCES)
+def match_starts(pattern: re.Pattern, sentence_text: str) -> tuple[int, ...]:
+    """Where the pattern matches in a sentence, cached like ``judging_phrases``: the cue patterns
+    are sought in each sentence for every claim near it."""
+    return tuple(match.start() for match in pattern.finditer(sentence_text))
+
+
 def first_cue(
     pattern: re.Pattern, sentences: list[Span], candidate: Candidate, after_claim: bool = False
 ) -> Optional[int]:
@@ -1559,8 +1639,8 @@ def first_cue(
     writer's evidence). With ``after_claim``, a match in the claim's own sentence must follow it:
     "For example, when he writes that ..." frames the claim, it is no evidence about it."""
     for number, sentence in enumerate(sentences):
-        for match in pattern.finditer(span_text(sentence)):
-            start = sentence.start_char + match.start()
+        for match_start in match_starts(pattern, span_text(sentence)):
+            start = sentence.start_char + match_start
             if inside(start, candidate) or after_claim and number == 0 and start < candidate.end:
                 continue
             return start
