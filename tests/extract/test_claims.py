@@ -4,6 +4,10 @@ import pytest
 import spacy
 
 from historiograph.evaluate.claims import score, same_holder
+from historiograph.extract.claims import (
+    ENDORSING_PHRASES, EVIDENCE_CUES, HEDGES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES, REASON_MARKERS, REJECTING_PHRASES,
+    UNDECIDED_PHRASES, WRITER_PRONOUNS, WordTests, may_cue_claim, may_judge,
+)
 from historiograph.model import Claim, Document
 from historiograph.parse import DEFAULT_MODEL, load_pipeline, parse_text
 
@@ -528,3 +532,39 @@ def test_nothing_could_be_further_from_the_case_rejects(nlp):
             "from the case; the Ferrow works had opened a school twenty years before.")
     [claim] = claims_of(nlp, text)
     assert claim.stance == "disagrees"
+
+
+# --- the scans' shortcuts find what the plain tests find ------------------------------------
+
+CASELESS_PATTERNS = [
+    ENDORSING_PHRASES, REJECTING_PHRASES, UNDECIDED_PHRASES, EVIDENCE_CUES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES,
+]
+
+
+@pytest.mark.parametrize("text", [
+    "The toll book bears him out, and I Entirely agree: THAT GOES TOO FAR.",
+    "Pryce's ledgers show no such sale — it is hard to believe “the story”.",
+    "The mill's accounts ſhow otherwise; the evidence is thin.",  # long s: re folds it onto "s"
+    "İt cannot be settled; for example, Hale's letters say so.",  # lower-cased, two characters
+    "A Kelvin sign, \u212a, and it is impossible to say.",
+])
+def test_caseless_patterns_match_as_ignorecase_does(text):
+    for pattern in CASELESS_PATTERNS:
+        assert pattern.spans(text) == [m.span() for m in pattern.written.finditer(text)]
+
+
+def test_word_tests_pick_the_tokens_the_words_pass(nlp):
+    doc = parse_text(nlp, (
+        "Marsh argues that the canal paid, but however one reads it, she is wrong: the tolls fell. "
+        "Perhaps we may agree, since Orme's Argument is unconvincing and his fears were sound. "
+        "The rumour that I accept persuasive claims is mistaken; few would concur."
+    ))
+    tests = WordTests(doc)
+    assert tests.cue == [may_cue_claim(t) for t in doc]
+    assert tests.polar == [may_judge(t) for t in doc]
+    assert tests.hedge == [t.lower_ in HEDGES for t in doc]
+    assert tests.contrast == [t.lower_ in ("but", "yet", "however") for t in doc]
+    assert tests.reason == [t.lower_ in REASON_MARKERS or t.text in (":", ";") for t in doc]
+    assert tests.writer == [t.lower_ in WRITER_PRONOUNS for t in doc]
+    assert tests.idx == [t.idx for t in doc]
+    assert any(tests.cue) and any(tests.polar) and any(tests.hedge) and any(tests.reason)
