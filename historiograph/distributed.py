@@ -9,25 +9,31 @@ so all copies of an article meet in one task, which builds the Documents, parses
 them with its worker's one spaCy pipeline, and saves them. Moving file names rather than
 cleaned texts keeps the tasks' inputs tiny, so the scheduler balances them freely, and a task
 rerun after its worker died needs nothing that worker held; every task's writes are idempotent,
-so it adds nothing twice and loses nothing. Linking across documents then runs once, on the
-client, exactly as in the single-process run (``pipeline.link_and_write``).
+so it adds nothing twice and loses nothing. Each task also returns its documents' link
+attestations with their MinHash signatures (the part of linking that needs no index), so the
+client only looks them up in the index, in the single-process run's order (the same clusters
+and cluster ids); the JSONL is then written by the workers, a part at a time.
 """
 from __future__ import annotations
 
+import io
 import threading
 import zlib
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, TextIO
+from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
 
 from distributed import Client, LocalCluster, as_completed
 
 from .clean import repeated_among
 from .model import Cleaned
 from .parse import load_pipeline
-from .pipeline import Progress, Report, Settings, extract, link_and_write
+from .export.jsonl import write_jsonl
+from .link import signed_attestations
+from .pipeline import Progress, Report, Settings, extract
 from .store import Store
+from .store.links import attach_clusters, link_new_attestations
 from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines, finish, list_files, numbered_sources, sketch
 
 # Files per partition of passes 1-3: big enough that a task outweighs its scheduling.
@@ -36,7 +42,18 @@ LOCAL_WORKERS = 2
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 
+# Documents per JSONL task: each reads its documents back from the store.
+JSONL_PART = 64
+
 Partition = list[tuple[int, Path]]
+
+
+class Built(NamedTuple):
+    """A document pass 3 built and saved, with what the client needs to link it."""
+
+    order: tuple[Place, int]  # where the single-process run builds it: the key's last copy, then rank
+    id: str
+    signed: list  # its attestations with their window signatures (link.signed_attestations)
 
 # One spaCy pipeline and one store per worker process, made by the first task that needs them
 # (loading a model per task, or pickling one into each, would cost more than parsing).
@@ -91,6 +108,16 @@ def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) 
     return [sketch(place, copy) for place, copy in copies], found
 
 
+def load_pipelines(client: Client, model: str) -> list:
+    """Futures that load the spaCy pipeline in every worker (elsewhere if one dies meanwhile)."""
+    return [client.submit(load_worker_pipeline, model, workers=[address], allow_other_workers=True, pure=False)
+            for address in client.scheduler_info()["workers"]]
+
+
+def load_worker_pipeline(model: str) -> None:
+    worker_pipeline(model)
+
+
 def bucket_of(key: tuple, buckets: int) -> int:
     """A bucket number that is the same in every process (``hash`` of a str is not)."""
     return zlib.crc32(repr(key).encode("utf-8")) % buckets
@@ -106,20 +133,34 @@ def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path
 
 
 def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset[str], plan: MergePlan,
-                 settings: Settings, url: str) -> tuple[list[str], Report]:
+                 settings: Settings, url: str) -> tuple[list[Built], Report]:
     """Pass 3 for one bucket: its copies read again from their files, merged, parsed, extracted
-    and saved; the ids saved. Inputs are file names, not texts: a rerun on another worker after
-    a death needs nothing the dead worker held."""
+    and saved. Inputs are file names, not texts: a rerun on another worker after a death needs
+    nothing the dead worker held."""
     keyed: dict[tuple, list[tuple[Place, Cleaned]]] = {}
     for place, copy in cleaned_copies(numbered_sources(part, settings.max_bytes), repeated):
         key = plan.key(place)
         if bucket_of(key, buckets) == bucket:
             keyed.setdefault(key, []).append((place, copy))
     report = Report()
-    documents = (finish(d, settings, report) for key in sorted(keyed) for d in plan.merge(key, keyed[key]))
+    # the single-process run builds a key's documents when it reads the key's last copy
+    orders, documents = [], []
+    for key in sorted(keyed):
+        last = max(place for place, _ in keyed[key])
+        for number, document in enumerate(plan.merge(key, keyed[key])):
+            orders.append((last, number))
+            documents.append(finish(document, settings, report))
     extracted = list(extract(documents, settings, worker_pipeline(settings.model)))
     worker_store(url).save_all(extracted)
-    return [d.id for d in extracted], report
+    return [Built(order, d.id, signed_attestations(d)) for order, d in zip(orders, extracted)], report
+
+
+def jsonl_part(ids: list[str], url: str) -> str:
+    """The JSONL lines of these stored documents, cluster ids attached: written on a worker."""
+    store = worker_store(url)
+    lines = io.StringIO()
+    write_jsonl(attach_clusters(store.engine, store.documents(ids)), lines)
+    return lines.getvalue()
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -149,28 +190,46 @@ def run_distributed(
         add_found(report, [found for _, found in sketched])
         report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
+        loading = load_pipelines(client, settings.model)  # while the client works out the plan
         plan = MergePlan(sketches, settings.merge_threshold)
         places = [s.place for s in sketches]
         del sketches, sketched
-        saved = shuffle(client, bucket_files(places, plan, dict(files), len(parts) * BUCKETS_PER_PARTITION),
+        client.gather(loading)  # a missing model is reported here, before pass 3
+        built = shuffle(client, bucket_files(places, plan, dict(files), len(parts) * BUCKETS_PER_PARTITION),
                         repeated_future, plan, settings, store.url, report, progress)
-    link_and_write(store, saved, jsonl)
+        link_and_write_parts(client, store, built, jsonl)
     return report
 
 
+def link_and_write_parts(client: Client, store: Store, built: list[Built], jsonl: TextIO) -> None:
+    """``pipeline.link_and_write`` with the documents in the single-process run's order (so the
+    clusters are numbered alike), their attestations signed on the workers, and the JSONL
+    written by the workers a part at a time."""
+    first = {}
+    for each in sorted(built, key=lambda b: b.order):
+        first.setdefault(each.id, each)  # two files with one text are one document
+    link_new_attestations(store.engine, (pair for each in first.values() for pair in each.signed))
+    ids = list(first)
+    parts = [client.submit(jsonl_part, ids[i : i + JSONL_PART], store.url, pure=False)
+             for i in range(0, len(ids), JSONL_PART)]
+    for part in parts:  # in order; the later parts are written meanwhile
+        jsonl.write(part.result())
+        part.release()
+
+
 def shuffle(client: Client, routed: list[Partition], repeated, plan: MergePlan, settings: Settings, url: str,
-            report: Report, progress: Optional[Progress]) -> list[str]:
-    """Pass 3: each bucket of merge keys built into Documents by one task; the ids saved."""
+            report: Report, progress: Optional[Progress]) -> list[Built]:
+    """Pass 3: each bucket of merge keys built into Documents by one task."""
     plan_future = client.scatter(plan, broadcast=True)
     built = [
         client.submit(build_bucket, bucket, part, len(routed), repeated, plan_future, settings, url, pure=False)
         for bucket, part in enumerate(routed) if part
     ]
-    saved: list[str] = []
+    saved: list[Built] = []
     for future in as_completed(built):
-        ids, part_report = future.result()
+        documents, part_report = future.result()
         future.release()
-        saved.extend(ids)
+        saved.extend(documents)
         report.documents += part_report.documents
         report.copies_merged += part_report.copies_merged
         if progress:

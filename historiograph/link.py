@@ -249,6 +249,17 @@ def signature(words: list[str]) -> np.ndarray:
     return minhash.hashvalues
 
 
+def window_signatures(att: Attestation) -> list[np.ndarray]:
+    """The MinHash of each window of a quotation's or claim's content words (events have none:
+    they are found by their terms)."""
+    return [] if att.kind == EVENT else [signature(w) for w in windows(content_words(att.text))]
+
+
+def signed_attestations(document: Document) -> list[tuple[Attestation, list[np.ndarray]]]:
+    """A document's attestations with their signatures: the part of linking that needs no index."""
+    return [(att, window_signatures(att)) for att in attestations_of(document)]
+
+
 class BandIndex:
     """MinHash LSH: windows whose signatures agree on every row of some band are candidates.
 
@@ -473,13 +484,15 @@ class LinkIndex:
 
     def add_documents(self, documents: Iterable[Document]) -> set[int]:
         """Link every attestation of these documents; the roots of the clusters touched."""
-        touched: set[int] = set()
-        for document in documents:
-            for att in attestations_of(document):
-                touched.add(self.add(att))
+        return self.add_signed((att, None) for document in documents for att in attestations_of(document))
+
+    def add_signed(self, signed: Iterable[tuple[Attestation, Optional[list[np.ndarray]]]]) -> set[int]:
+        """Link attestations, each with its window signatures if already computed (by the Dask
+        worker that extracted it); the roots of the clusters touched."""
+        touched = {self.add(att, signatures) for att, signatures in signed}
         return {self.find(seq) for seq in touched}
 
-    def add(self, att: Attestation) -> int:
+    def add(self, att: Attestation, signatures: Optional[list[np.ndarray]] = None) -> int:
         """Index one attestation, join it to every confirmed match; its sequence number."""
         if att.key in self._keys:
             return self._keys[att.key]
@@ -490,9 +503,10 @@ class LinkIndex:
             self._join(seq, original, "exact")
             self.signatures.append([])
         else:
+            self.signatures.append(window_signatures(att) if signatures is None else signatures)
             for other, match in self._confirmed(seq):
                 self._join(seq, other, match)
-            self._index(seq, None)
+            self._index(seq)
         self.touched.add(self.find(seq))
         return seq
 
@@ -555,29 +569,20 @@ class LinkIndex:
             if match:
                 yield other, match
 
-    def _signatures_of(self, seq: int) -> list[np.ndarray]:
-        if seq >= len(self.signatures):
-            words = content_words(self.attestations[seq].text)
-            self.signatures.append([signature(w) for w in windows(words)])
-        return self.signatures[seq]
-
     def _band_keys_of(self, seq: int) -> list[list[bytes]]:
         """The band keys of each window; kept for the latest attestation, which is queried and
         then inserted."""
         if self._latest_band_keys[0] != seq:
-            self._latest_band_keys = (seq, [self._bands.band_keys(sig) for sig in self._signatures_of(seq)])
+            self._latest_band_keys = (seq, [self._bands.band_keys(sig) for sig in self.signatures[seq]])
         return self._latest_band_keys[1]
 
-    def _index(self, seq: int, sigs: Optional[list[np.ndarray]]) -> None:
+    def _index(self, seq: int) -> None:
         att = self.attestations[seq]
         self._same_words.setdefault(same_words_key(att), seq)
         if att.kind == EVENT:
-            self.signatures.append([])
             for key in event_keys(att):
                 self._postings[key].append(seq)
             return
-        if sigs is not None:
-            self.signatures.append(sigs)
         for key in pair_keys(att):
             self._postings[key].append(seq)
         for keys in self._band_keys_of(seq):
@@ -589,10 +594,9 @@ class LinkIndex:
 
     def restore(self, att: Attestation, root: int, match: Optional[str], sigs: list[np.ndarray]) -> int:
         seq = self._append(att, min(root, len(self.attestations)), match)
-        if same_words_key(att) in self._same_words:
-            self.signatures.append(sigs)
-        else:
-            self._index(seq, sigs)
+        self.signatures.append(sigs)
+        if same_words_key(att) not in self._same_words:
+            self._index(seq)
         return seq
 
     # union-find: the oldest member is the root, so a cluster keeps its id as it grows

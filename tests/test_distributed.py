@@ -10,11 +10,13 @@ import time
 import pytest
 from click.testing import CliRunner
 from distributed import Client, LocalCluster
+from sqlalchemy import select
 
 from historiograph.cli import cli
 from historiograph.distributed import run_distributed
 from historiograph.pipeline import Settings, run
 from historiograph.store import Store
+from historiograph.store.links import link_attestations
 
 from .corpus import OTHER_ESSAY, cut_copy_with_header, whole_copy_with_residue
 
@@ -56,26 +58,32 @@ def stored(url):
     store = Store(url)
     documents = {d.id: d.to_dict() for d in store.documents()}
     counts = store.counts()
+    with store.engine.connect() as connection:
+        links = [tuple(row) for row in connection.execute(
+            select(link_attestations.c.seq, link_attestations.c.key, link_attestations.c.cluster_id,
+                   link_attestations.c.match).order_by(link_attestations.c.seq))]
     store.close()
-    return documents, counts
+    return documents, counts, links
 
 
-def single_process(corpus, tmp_path):
+def single_process(corpus, tmp_path, jsonl=None):
     url = f"sqlite:///{tmp_path / 'single.db'}"
-    run([corpus], Store(url), io.StringIO(), Settings())
+    run([corpus], Store(url), jsonl or io.StringIO(), Settings())
     return stored(url)
 
 
-def test_dask_run_stores_what_the_single_process_run_stores(cluster, corpus, tmp_path):
+def test_dask_run_stores_and_writes_what_the_single_process_run_does(cluster, corpus, tmp_path):
     url = f"sqlite:///{tmp_path / 'dask.db'}"
-    jsonl = io.StringIO()
+    jsonl, expected_jsonl = io.StringIO(), io.StringIO()
     report = run_distributed([corpus], Store(url), jsonl, Settings(), cluster.scheduler_address, partition_files=2)
-    documents, counts = stored(url)
-    expected, expected_counts = single_process(corpus, tmp_path)
+    documents, counts, links = stored(url)
+    expected, expected_counts, expected_links = single_process(corpus, tmp_path, expected_jsonl)
     assert documents == expected
     assert counts == expected_counts
     assert report.documents == len(expected) == 6 and report.copies_merged == 2
-    assert {json.loads(line)["id"] for line in jsonl.getvalue().splitlines()} == set(expected)
+    # linked in the same order: the same clusters under the same ids, the same JSONL lines
+    assert links == expected_links and any(cluster_id.startswith("Q") for _, _, cluster_id, _ in links)
+    assert jsonl.getvalue() == expected_jsonl.getvalue()
     for document in documents.values():  # the extractors ran on the workers
         assert document["entities"]
 
@@ -115,7 +123,7 @@ def test_a_worker_killed_mid_run_loses_no_documents(cluster, corpus, tmp_path):
         run_distributed([corpus], Store(url), jsonl, Settings(), cluster.scheduler_address, partition_files=2)
         killer.join()
     assert killed, "no worker was caught extracting"
-    documents, _ = stored(url)
-    expected, _ = single_process(corpus, tmp_path)
+    documents, _, _ = stored(url)
+    expected, _, _ = single_process(corpus, tmp_path)
     assert documents == expected
     assert sorted(json.loads(line)["id"] for line in jsonl.getvalue().splitlines()) == sorted(expected)

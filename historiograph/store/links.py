@@ -22,6 +22,7 @@ from ..link import (
     NUM_PERM,
     Attestation,
     LinkIndex,
+    attestations_of,
     closeness,
     normalise,
     time_item_id,
@@ -183,10 +184,16 @@ def exclusive_linking(engine: Engine) -> Iterator[None]:
 
 def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkIndex:
     """Link documents into the stored clusters (incrementally) and save what changed."""
+    return link_new_attestations(engine, ((att, None) for document in documents for att in attestations_of(document)))
+
+
+def link_new_attestations(engine: Engine, signed: Iterable[tuple[Attestation, Optional[list[np.ndarray]]]]) -> LinkIndex:
+    """``link_new_documents`` for attestations taken from documents already, each with its window
+    signatures where they were computed (by the Dask worker that extracted the document)."""
     with exclusive_linking(engine):
         index = load_index(engine)
         stored = len(index)
-        index.add_documents(documents)
+        index.add_signed(signed)
         save_index(engine, index, stored)
     return index
 
