@@ -202,8 +202,8 @@ def run_distributed(
 
 
 def link_and_write_parts(client: Client, store: Store, built: list[Built], jsonl: TextIO) -> None:
-    """``pipeline.link_and_write`` with the documents in the single-process run's order (so the
-    clusters are numbered alike), their attestations signed on the workers, and the JSONL
+    """The end of ``pipeline.run``: the documents linked in the single-process run's order (so
+    the clusters are numbered alike), with the attestations the workers signed; then the JSONL,
     written by the workers a part at a time."""
     first = {}
     for each in sorted(built, key=lambda b: b.order):

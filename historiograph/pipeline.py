@@ -17,7 +17,8 @@ from .model import Cleaned, Document, Source
 from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
-from .store.links import attach_clusters, link_new_documents
+from .link import signed_attestations
+from .store.links import attach_clusters, link_new_attestations
 from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -120,30 +121,24 @@ def run(
     settings = settings or Settings()
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
-    saved: list[str] = []
+    # each document's link attestations, signed while it is at hand: the index will hold them
+    # all anyway, and reading the documents back to make them would cost more
+    built: dict[str, list] = {}
     batch: list[Document] = []
     for done, document in enumerate(extract(documents, settings), start=1):
         batch.append(document)
+        built.setdefault(document.id, signed_attestations(document))  # two files with one text: one document
         if len(batch) == SAVE_BATCH:
-            saved += save_batch(store, batch)
+            save_batch(store, batch)
         if progress:
             progress("extract", done, None)
-    saved += save_batch(store, batch)
-    link_and_write(store, saved, jsonl)
+    save_batch(store, batch)
+    link_new_attestations(store.engine, (pair for signed in built.values() for pair in signed))
+    write_jsonl(attach_clusters(store.engine, store.documents(list(built))), jsonl)
     return report
 
 
-def save_batch(store: Store, batch: list[Document]) -> list[str]:
-    """Store the batch in one transaction, empty it, and return the ids saved."""
+def save_batch(store: Store, batch: list[Document]) -> None:
+    """Store the batch in one transaction and empty it."""
     store.save_all(batch)
-    ids = [document.id for document in batch]
     batch.clear()
-    return ids
-
-
-def link_and_write(store: Store, saved: list[str], jsonl: TextIO) -> None:
-    """Link the documents just saved against everything stored before, then write their JSONL
-    with the cluster ids filled in; both read back from the store in pages (flat memory)."""
-    saved = list(dict.fromkeys(saved))  # two files with one text are one document
-    link_new_documents(store.engine, store.documents(saved))
-    write_jsonl(attach_clusters(store.engine, store.documents(saved)), jsonl)
