@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 import numpy
-from spacy.attrs import IDX, LEMMA, LOWER, POS
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PROPN
 from spacy.strings import get_string_id
@@ -146,7 +146,7 @@ class CaselessPattern:
     part of scoring a sentence. A text with a letter ``re`` folds onto another ("ı", "ſ", "İ")
     is matched as it is written."""
 
-    FOLDED_LETTERS = frozenset("ıſİ")
+    FOLDED_LETTERS = re.compile("[ıſİ]")
 
     def __init__(self, pattern: str):
         if re.search(r"\\[A-Z]", pattern):
@@ -157,7 +157,7 @@ class CaselessPattern:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each match, as ``finditer`` on the text would give them."""
         lower = text.lower()
-        if len(lower) == len(text) and self.FOLDED_LETTERS.isdisjoint(text):
+        if len(lower) == len(text) and not self.FOLDED_LETTERS.search(text):
             return [match.span() for match in self.lowered.finditer(lower)]
         return [match.span() for match in self.written.finditer(text)]
 
@@ -496,9 +496,11 @@ def split_coordinated(doc: Doc, candidate: Candidate) -> list[Candidate]:
 
 def verb_claim(verb: Token) -> Optional[Candidate]:
     lemma = verb.lemma_.lower()
-    if (verb.pos_ == "ADJ" or verb.dep_ == "acomp") and verb.lower_ in BELIEF_ADJECTIVES and not is_negated(verb.head):
+    if verb.lower_ in BELIEF_ADJECTIVES and (verb.pos_ == "ADJ" or verb.dep_ == "acomp") and not is_negated(verb.head):
         complement = next((c for c in verb.children if c.dep_ == "ccomp" and is_finite_clause(c)), None)
         return complement_claim(complement, verb) if complement is not None else None
+    if lemma not in REPORTING_VERBS and lemma not in CASTING_VERBS:
+        return None  # most cue words ("have", "case"): before the parse is walked
     # the tagger sometimes calls a verb with a subject and a clause a noun ("the books show that")
     verb_like = verb.pos_ in ("VERB", "AUX") or {"nsubj", "ccomp"} <= {c.dep_ for c in verb.children}
     if not verb_like or is_negated(verb) or verb.head.lemma_.lower() in NEGATING_HEADS:
@@ -788,7 +790,8 @@ def resumes_clause(word: Token, clause: Token, aside_start: int) -> bool:
 def clause_span(head: Token, without: Union[Token, list[Token], None] = None) -> tuple[int, int]:
     """Char range of a clause, without its "that", its edge punctuation, or inserted phrases."""
     left_out = [without] if isinstance(without, Token) else without or []
-    tokens = [t for t in head.subtree if not any(t == w or w in t.ancestors for w in left_out)]
+    left_out_words = {t.i for w in left_out for t in w.subtree}  # each word left out, its dependents too
+    tokens = [t for t in head.subtree if t.i not in left_out_words]
     while tokens and (
         tokens[0].lower_ in ("that", "whether") and tokens[0].dep_ in ("mark", "nsubj")
         and tokens[0].head == head or tokens[0].is_punct and not tokens[0].is_quote or tokens[0].dep_ == "cc"
@@ -819,8 +822,8 @@ def is_negated(token: Token) -> bool:
 def is_proposition(doc: Doc, candidate: Candidate) -> bool:
     """Not a pro-form ("is right to do so") nor an indirect question ("what he believes")."""
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
-    words = [t for t in span or [] if not t.is_punct and not t.is_space]
-    return len(words) >= MIN_PROPOSITION_WORDS and words[0].lower_ not in QUESTION_WORDS
+    words = indices(word_tests(doc).word, span) if span is not None else []
+    return len(words) >= MIN_PROPOSITION_WORDS and doc[words[0]].lower_ not in QUESTION_WORDS
 
 
 def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
@@ -831,11 +834,12 @@ def is_verdict_clause(doc: Doc, candidate: Candidate) -> bool:
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
         return False
-    evaluative = any(word_polarity(t) for t in where(word_tests(doc).polar, span)) or bool(
+    writer = candidate.trigger.pos_ == "VERB" and (subject_of(candidate.trigger) or candidate.trigger).lower_ in WRITER_PRONOUNS
+    if len(span) > VERDICT_CLAUSE_TOKENS and not writer:
+        return False  # most claims: the evaluative words are not looked for
+    return any(word_polarity(t) for t in where(word_tests(doc).polar, span)) or bool(
         ENDORSING_PHRASES.spans(span_text(span))
     )
-    writer = candidate.trigger.pos_ == "VERB" and (subject_of(candidate.trigger) or candidate.trigger).lower_ in WRITER_PRONOUNS
-    return evaluative and (len(span) <= VERDICT_CLAUSE_TOKENS or writer)
 
 
 def subject_of(token: Token) -> Optional[Token]:
@@ -1224,11 +1228,11 @@ def preceding_verdict(context: DocContext, number: int, candidate: Candidate) ->
 
 def starts_paragraph(previous: Span, sentence: Span) -> bool:
     """A blank line between two sentences: the writer has moved on to another point."""
-    words = [t for t in previous if not t.is_space]
-    first = next((t for t in sentence if not t.is_space), None)
-    if not words or first is None:
+    doc, tests = previous.doc, word_tests(previous.doc)
+    words, following = indices(tests.not_space, previous), indices(tests.not_space, sentence)
+    if not words or not following:
         return False
-    return "\n\n" in text_of(previous.doc)[end_of(words[-1]) : first.idx]
+    return "\n\n" in text_of(doc)[end_of(doc[words[-1]]) : tests.idx[following[0]]]
 
 
 def starts_new_claim(sentence_candidates: list[Candidate], candidate: Candidate) -> bool:
@@ -1387,7 +1391,7 @@ class WordTests:
     words that may pass (their ids match), and still tests those itself."""
 
     def __init__(self, doc: Doc):
-        lower, lemma, pos, idx = doc.to_array([LOWER, LEMMA, POS, IDX]).T
+        lower, lemma, pos, idx, punct, space = doc.to_array([LOWER, LEMMA, POS, IDX, IS_PUNCT, IS_SPACE]).T
         forms, lemmas = WORD_FORMS.look_up(lower), WORD_LEMMAS.look_up_lowered(doc, lemma)
         self.idx: list[int] = idx.tolist()
         self.cue: list[bool] = (forms["cue"] | lemmas["cue"]).tolist()
@@ -1397,6 +1401,8 @@ class WordTests:
         self.contrast: list[bool] = forms["contrast"].tolist()
         self.reason: list[bool] = forms["reason"].tolist()
         self.writer: list[bool] = forms["writer"].tolist()
+        self.not_space: list[bool] = (space == 0).tolist()
+        self.word: list[bool] = ((punct == 0) & (space == 0)).tolist()  # not punctuation nor space
 
 
 def word_tests(doc: Doc) -> WordTests:
@@ -1408,8 +1414,14 @@ def word_tests(doc: Doc) -> WordTests:
 
 def where(test: list[bool], span: Union[Doc, Span]) -> list[Token]:
     """The tokens of a Doc or a Span that may pass ``test`` (a list of ``WordTests``)."""
-    doc, start, end = (span, 0, len(span)) if isinstance(span, Doc) else (span.doc, span.start, span.end)
-    return [doc[i] for i in range(start, end) if test[i]]
+    doc = span if isinstance(span, Doc) else span.doc
+    return [doc[i] for i in indices(test, span)]
+
+
+def indices(test: list[bool], span: Union[Doc, Span]) -> list[int]:
+    """The same as token indices, no Token made."""
+    start, end = (0, len(span)) if isinstance(span, Doc) else (span.start, span.end)
+    return [i for i in range(start, end) if test[i]]
 
 
 def may_judge(token: Token) -> bool:
@@ -1640,7 +1652,7 @@ def is_question(sentence: Span) -> bool:
 
 def is_bare_verdict(sentence: Span, candidate: Candidate) -> bool:
     """A short sentence that only judges: "I agree.", "He is mistaken.", "I find this hard to accept."."""
-    words = [t for t in sentence if not t.is_punct and not t.is_space]
+    words = indices(word_tests(sentence.doc).word, sentence)
     return len(words) <= BARE_VERDICT_WORDS and sentence_score(sentence, candidate) != 0
 
 
