@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from edtf import parse_edtf
 from spacy.language import Language
@@ -70,14 +70,16 @@ PART_MONTHS = {
     "late": (9, 12), "end": (12, 12), "close": (12, 12),
 }
 # Words that hedge a year: approximate (~) or uncertain (?) in EDTF
-APPROXIMATE_WORDS = r"about|around|circa|c\.|ca\.|approximately|roughly|some time around"
-UNCERTAIN_WORDS = r"probably|perhaps|possibly|presumably"
+APPROXIMATE_WORDS = ("about", "around", "circa", "c.", "ca.", "approximately", "roughly", "some time around")
+UNCERTAIN_WORDS = ("probably", "perhaps", "possibly", "presumably")
 
 # Capitalised only: "march", "may" and "august" are also common words
 _MONTH_ALT = "|".join(sorted((re.escape(m.capitalize()) for m in MONTHS), key=len, reverse=True))
 _SEASON_ALT = "|".join(SEASONS)
 _NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,3}"
 _ORDINAL_ALT = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th)"
+_APPROXIMATE_ALT = "|".join(map(re.escape, APPROXIMATE_WORDS))
+_UNCERTAIN_ALT = "|".join(map(re.escape, UNCERTAIN_WORDS))
 
 
 def _month(name: str) -> str:
@@ -160,12 +162,68 @@ class Rule:
     pattern: re.Pattern
     handler: Handler
     group: str | int = 0  # the part of the match that is the time expression
-    # Lower-case words one of which every match contains: without them in the text the pattern
-    # is not run at all (its optional opening groups make the regex engine try every position).
+    # Lower-case strings one of which every match contains, beginning at most `reach` characters
+    # into it: the pattern is tried only there, as its optional openings and case-insensitive
+    # alternations give the regex engine no prefix to scan for, so it would try every position.
     needs: tuple[str, ...] = ()
+    reach: int = 0
 
-    def may_match(self, lowered_text: str) -> bool:
-        return not self.needs or any(word in lowered_text for word in self.needs)
+    def matches(self, text: str, words: "WordIndex") -> Iterable[re.Match]:
+        """The matches ``pattern.finditer(text)`` gives; ``words`` indexes the same text."""
+        if not self.needs or words.folded is None:
+            return self.pattern.finditer(text)
+        return matches_near(self.pattern, text, words.starts(self.needs), self.reach)
+
+
+def case_folded(text: str) -> Optional[str]:
+    """The text in lower case, character for character as the regex engine compares letters when
+    it ignores case ("ı" is an "i" to it, "ſ" an "s"); None when lowering changes its length ("İ")."""
+    folded = text.lower().replace("ı", "i").replace("ſ", "s")
+    return folded if len(folded) == len(text) else None
+
+
+class WordIndex:
+    """Where the strings the rules need occur in one text: each is looked for once, as several
+    rules need the same ones (the months) and a look is a scan of the whole text."""
+
+    def __init__(self, text: str):
+        self.folded = case_folded(text)
+        self._starts: dict[str, list[int]] = {}
+
+    def starts(self, words: Iterable[str]) -> list[int]:
+        """Where any of the words begins in the folded text, in order (overlapping ones too)."""
+        found = []
+        for word in words:
+            if word not in self._starts:
+                self._starts[word] = self._occurrences(word)
+            found += self._starts[word]
+        return sorted(found)
+
+    def _occurrences(self, word: str) -> list[int]:
+        starts = []
+        start = self.folded.find(word)
+        while start >= 0:
+            starts.append(start)
+            start = self.folded.find(word, start + 1)
+        return starts
+
+
+def matches_near(pattern: re.Pattern, text: str, starts: list[int], reach: int) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, trying only the positions at most ``reach`` before a start.
+
+    ``match`` at a position sees the text around it (lookbehinds, word boundaries) as a search
+    does; as in ``finditer``, the next match is looked for from where the last one ended.
+    """
+    position = 0  # the positions before this were tried, or lie inside a match
+    for start in starts:
+        position = max(position, start - reach)
+        while position <= start:
+            match = pattern.match(text, position)
+            if match:
+                yield match
+                position = max(match.end(), position + 1)
+            else:
+                position += 1
 
 
 def _ymd(year: int, month: Optional[int] = None, day: Optional[int] = None) -> str:
@@ -371,7 +429,7 @@ def season_year(match: re.Match, context: Context) -> Optional[Value]:
 
 def hedged_year(match: re.Match, context: Context) -> Optional[Value]:
     year = int(match.group("year"))
-    mark = "?" if re.match(UNCERTAIN_WORDS, match.group("hedge"), re.I) else "~"
+    mark = "?" if re.match(_UNCERTAIN_ALT, match.group("hedge"), re.I) else "~"
     return Value(f"{year}{mark}", anchor=Anchor(year))
 
 
@@ -740,75 +798,99 @@ def day_around(match: re.Match, context: Context) -> Optional[Value]:
 
 _YEAR_TAIL = rf"(?:,?\s{_year('year')})?"
 _PART = r"(?P<part>(?i:early|mid-?|middle|late))"
+# "two years later", "days before,": before and after only where a phrase ends ("years before the war" is no time)
+_DIRECTION = r"(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–]))"
+# Words every match of a rule contains (see Rule.needs)
+_MONTH_WORDS = tuple(MONTHS)
+_RANGE_WORDS = ("from", "between")
+_DIRECTION_WORDS = ("later", "earlier", "ago", "after", "before")
+_YEAR_DIGITS = ("1", "2")  # a year begins with one of these (see _year)
 
 RULES = [
     Rule("day_range", re.compile(
         rf"(?:\b[Tt]he (?:night|evening|morning|afternoon|weekend) of )?{_month('month')}\s{_day('day')}"
-        rf"{_DASH}(?:the )?{_day('day2')}{_YEAR_TAIL}"), day_range),
+        rf"{_DASH}(?:the )?{_day('day2')}{_YEAR_TAIL}"), day_range,
+        needs=_MONTH_WORDS, reach=len("The afternoon of ")),
     Rule("night_of", re.compile(
         rf"\b[Tt]he (?:night|evening|morning|afternoon) of {_month('month')}\s{_day('day')}(?P<day2>){_YEAR_TAIL}"),
-        day_range),
-    Rule("date_mdy", re.compile(rf"{_month('month')}\s{_day('day')}(?!\s?(?:-|–)\s?\d){_YEAR_TAIL}"), full_date),
-    Rule("date_dmy", re.compile(rf"(?<![\d$£.,])\b{_day('day')}\s(?:of\s)?{_month('month')}{_YEAR_TAIL}"), full_date),
+        day_range, needs=_MONTH_WORDS, reach=len("The afternoon of ")),
+    Rule("date_mdy", re.compile(rf"{_month('month')}\s{_day('day')}(?!\s?(?:-|–)\s?\d){_YEAR_TAIL}"), full_date,
+        needs=_MONTH_WORDS),
+    Rule("date_dmy", re.compile(rf"(?<![\d$£.,])\b{_day('day')}\s(?:of\s)?{_month('month')}{_YEAR_TAIL}"), full_date,
+        needs=_MONTH_WORDS, reach=len("31st of ")),
     Rule("month_range", re.compile(
         rf"\b(?:[Ff]rom|[Bb]etween) {_month('month')} (?:to|and|until|till|through) {_month('month2')},?\s{_year('year')}"),
-        month_range),
+        month_range, needs=_RANGE_WORDS),
     Rule("month_year_range", re.compile(
         rf"\b(?:[Ff]rom|[Bb]etween) {_month('month')},?\s{_year('year')} (?:to|and|until|till|through) "
-        rf"{_month('month2')},?\s{_year('year2')}"), month_year_range),
+        rf"{_month('month2')},?\s{_year('year2')}"), month_year_range, needs=_RANGE_WORDS),
     Rule("part_of_relative_year", re.compile(
         rf"(?:{_month('month')}|(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT})))\sof\s"
-        rf"(?P<modifier>(?i:{'|'.join(RELATIVE_YEARS)}))\syear\b"), part_of_relative_year, needs=("year",)),
-    Rule("month_year", re.compile(rf"{_month('month')},?\s(?:of\s)?{_year('year')}"), month_year),
+        rf"(?P<modifier>(?i:{'|'.join(RELATIVE_YEARS)}))\syear\b"), part_of_relative_year,
+        needs=("year",), reach=len("The autumn of the following ")),
+    Rule("month_year", re.compile(rf"{_month('month')},?\s(?:of\s)?{_year('year')}"), month_year, needs=_MONTH_WORDS),
     Rule("month_alone", re.compile(
         rf"\b(?i:in|by|until|till|since|during|through|from|to|before|after|of|early|late|each|every)\s"
-        rf"(?:(?:early|late)\s|mid-)?(?P<span>{_month('month')})(?!\s?\d)(?!\s[A-Z])"), month_alone, "span"),
+        rf"(?:(?:early|late)\s|mid-)?(?P<span>{_month('month')})(?!\s?\d)(?!\s[A-Z])"), month_alone, "span",
+        needs=_MONTH_WORDS, reach=len("through early ")),
     Rule("year_range", re.compile(
         rf"\b(?:[Bb]etween|[Ff]rom) (?:the years? )?{_year('year')} (?:and|to|until|till|through) (?P<year2>\d{{4}})\b"),
-        year_range),
-    Rule("year_dash", re.compile(rf"{_year('year')}\s?(?:-|–|—)\s?(?P<year2>\d{{4}}|\d{{2}})(?![\d\w])"), year_range),
+        year_range, needs=_RANGE_WORDS),
+    Rule("year_dash", re.compile(rf"{_year('year')}\s?(?:-|–|—)\s?(?P<year2>\d{{4}}|\d{{2}})(?![\d\w])"), year_range,
+        needs=_YEAR_DIGITS),
     Rule("decade", re.compile(
-        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?<![\w$£])(?P<decade>1\d{{2}}0|20\d0)'?s\b"), decade, needs=("0s", "0's")),
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?<![\w$£])(?P<decade>1\d{{2}}0|20\d0)'?s\b"), decade,
+        needs=("0s", "0's"), reach=len("The middle-189")),
     Rule("spelled_decade", re.compile(
-        rf"\b[Tt]he (?:{_PART}[\s-]?)?(?P<decade>(?i:{'|'.join(DECADE_WORDS)}))\b"), spelled_decade),
+        rf"\b[Tt]he (?:{_PART}[\s-]?)?(?P<decade>(?i:{'|'.join(DECADE_WORDS)}))\b"), spelled_decade,
+        needs=("ties",), reach=len("The middle-seven")),  # every decade word ends in -ties
     Rule("century", re.compile(
-        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century, needs=("century",)),
+        rf"(?:\b[Tt]he )?(?:{_PART}[\s-]?)?(?P<ordinal>(?i:{_ORDINAL_ALT}))[\s-](?i:century)"), century,
+        needs=("century",), reach=len("The middle-twenty-first ")),
     Rule("century_part", re.compile(
-        rf"\b[Tt]he (?P<part>{'|'.join(CENTURY_PARTS)}) of the century\b"), century_part),
+        rf"\b[Tt]he (?P<part>{'|'.join(CENTURY_PARTS)}) of the century\b"), century_part,
+        needs=("century",), reach=len("The beginning of the ")),
     Rule("season_year", re.compile(
-        rf"(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT}))\s(?:of\s)?{_year('year')}"), season_year),
+        rf"(?:\b[Tt]he )?(?P<season>(?i:{_SEASON_ALT}))\s(?:of\s)?{_year('year')}"), season_year,
+        needs=tuple(SEASONS), reach=len("The ")),
     Rule("part_of_year", re.compile(
         r"\b(?:(?P<part>(?i:early|late|mid-?))\s?(?:in\s)?|(?i:at\s)?[Tt]he (?P<part_>beginning|start|middle|end|close) of )"
-        r"(?P<year>1\d{3}|20\d{2})(?!\d)"), part_of_year),
+        r"(?P<year>1\d{3}|20\d{2})(?!\d)"), part_of_year,
+        needs=tuple(PART_MONTHS), reach=len("at the ")),
     Rule("hedged_year", re.compile(
-        rf"\b(?P<hedge>(?i:{APPROXIMATE_WORDS}|{UNCERTAIN_WORDS}))\s(?:in\s)?{_year('year')}"), hedged_year),
+        rf"\b(?P<hedge>(?i:{_APPROXIMATE_ALT}|{_UNCERTAIN_ALT}))\s(?:in\s)?{_year('year')}"), hedged_year,
+        needs=APPROXIMATE_WORDS + UNCERTAIN_WORDS),
     Rule("relative_unit", re.compile(
-        rf"\b(?P<modifier>(?i:last|this|next|the following|the next|the previous|the preceding|the same|that))\s"
+        rf"\b(?P<modifier>(?i:{'|'.join(DIRECTIONS)}))\s"
         rf"(?P<unit>(?i:year|month|week|day|morning|evening|night|decade|century|{_SEASON_ALT})|{_MONTH_ALT})\b"
-        rf"(?!\s(?:of|when|after|before)\b)"), relative_unit),
+        rf"(?!\s(?:of|when|after|before)\b)"), relative_unit, needs=tuple(DIRECTIONS)),
     Rule("offset", re.compile(
-        rf"\b(?:(?P<hedge>(?i:{APPROXIMATE_WORDS}|some|nearly|almost))\s)?"
+        rf"\b(?:(?P<hedge>(?i:{_APPROXIMATE_ALT}|some|nearly|almost))\s)?"
         rf"(?P<number>(?i:{_NUMBER_ALT}))\s(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centuries|century))\s"
-        rf"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"), offset),
+        rf"(?P<direction>{_DIRECTION})"), offset,
+        needs=_DIRECTION_WORDS, reach=len("some time around a hundred centuries ")),
     Rule("vague_offset", re.compile(
-        r"\b(?:(?i:some|several|many|a few|a number of)\s)?(?P<unit>(?i:years|months|weeks|days|decades))\s"
-        r"(?P<direction>(?i:later|earlier|ago|afterwards?|before(?=\s*[,.;:)—–])|after(?=\s*[,.;:)—–])))"),
-        vague_offset),
+        rf"\b(?:(?i:some|several|many|a few|a number of)\s)?(?P<unit>(?i:years|months|weeks|days|decades))\s"
+        rf"(?P<direction>{_DIRECTION})"), vague_offset,
+        needs=_DIRECTION_WORDS, reach=len("a number of decades ")),
     # "in the autumn": the season of the year the story has reached (or of publication)
     Rule("season_alone", re.compile(
         rf"\b(?i:in|during|through|by|until|till|since|before|after)\s"
-        rf"(?P<span>[Tt]he\s(?P<season>(?i:{_SEASON_ALT})))\b(?!\s(?:of\b|\d))"), season_alone, "span"),
-    Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day),
+        rf"(?P<span>[Tt]he\s(?P<season>(?i:{_SEASON_ALT})))\b(?!\s(?:of\b|\d))"), season_alone, "span",
+        needs=tuple(SEASONS), reach=len("through the ")),
+    Rule("deictic_day", re.compile(r"\b(?i:yesterday|today|tonight|tomorrow)\b"), deictic_day,
+        needs=("yesterday", "today", "tonight", "tomorrow")),
     # a weekday needs a cue before it; a plural ("on Saturdays") is a habit, and one followed by a
     # date ("Monday, May 3") leaves the date to the date rules
     Rule("weekday", re.compile(
         rf"\b(?:(?i:on|by|since|until|till|from|that)\s(?=[A-Z])|(?=(?i:last|next|this)\s))"
         rf"(?P<span>(?:(?P<modifier>(?i:last|next|this))\s)?(?P<weekday>(?i:{'|'.join(WEEKDAYS)})))\b(?!s\b)"
-        rf"(?!,?\s(?:the\s)?(?:\d|{_MONTH_ALT}))"), weekday, "span"),
+        rf"(?!,?\s(?:the\s)?(?:\d|{_MONTH_ALT}))"), weekday, "span",
+        needs=("day",), reach=len("since Last Wednes")),  # every weekday ends in -day
     Rule("day_around", re.compile(
         r"\b[Tt]he (?P<unit>day|night|evening|morning|week|month|year) (?P<direction>before|after|earlier|later)"
-        r"(?=\s*[,.;:)—–])"), day_around),
-    Rule("bare_year", re.compile(_year("year")), bare_year),
+        r"(?=\s*[,.;:)—–])"), day_around, needs=_DIRECTION_WORDS, reach=len("The evening ")),
+    Rule("bare_year", re.compile(_year("year")), bare_year, needs=_YEAR_DIGITS),
 ]
 
 
@@ -865,11 +947,9 @@ def bound_cue(text: str, rule: Rule, start: int) -> Optional[re.Match]:
 def find_candidates(text: str) -> list[Candidate]:
     """Every rule's matches (with the bound before them), overlaps resolved longest first (then leftmost)."""
     found = []
-    lowered = text.lower()
+    words = WordIndex(text)
     for rule in RULES:
-        if not rule.may_match(lowered):
-            continue
-        for match in rule.pattern.finditer(text):
+        for match in rule.matches(text, words):
             start, end = match.span(rule.group)
             if rule.name in COUNTABLE_RULES and is_count(text, start, end):
                 continue
