@@ -151,7 +151,7 @@ class Attestation:
 
     @property
     def key(self) -> str:
-        return f"{self.document_id}#{self.item_id}"
+        return attestation_key(self.document_id, self.item_id)
 
     # computed once: every candidate pair reads them
 
@@ -316,6 +316,10 @@ def jaccard(a: set, b: set) -> float:
 
 
 # -- documents -> attestations ------------------------------------------------------------
+
+
+def attestation_key(document_id: str, item_id: str) -> str:
+    return f"{document_id}#{item_id}"
 
 
 def time_item_id(number: int) -> str:
@@ -641,6 +645,11 @@ class LinkIndex:
     def cluster_of(self, key: str) -> Optional[Cluster]:
         seq = self._keys.get(key)
         return None if seq is None else self.cluster(seq)
+
+    def cluster_id_of(self, key: str) -> Optional[str]:
+        """The cluster id of the attestation with this key ("doc#q3"), or None."""
+        seq = self._keys.get(key)
+        return None if seq is None else self.cluster_id(seq)
 
     def cluster_ids(self) -> dict[str, str]:
         """Attestation key ("doc#q3") -> cluster id: the field each quote carries in JSONL."""

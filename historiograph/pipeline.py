@@ -6,19 +6,20 @@ user's file holds stops the run.
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TextIO
 
 from .clean import CleanError, clean_source, repeated_lines
-from .export.jsonl import write_jsonl
+from .export.jsonl import document_json, with_cluster_ids
 from .merge import CONTAINMENT_THRESHOLD, merge_copies
 from .model import Cleaned, Document, Source
 from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
 from .link import signed_attestations
-from .store.links import attach_clusters, link_new_attestations
+from .store.links import link_new_attestations
 from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -121,20 +122,25 @@ def run(
     settings = settings or Settings()
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
-    # each document's link attestations, signed while it is at hand: the index will hold them
-    # all anyway, and reading the documents back to make them would cost more
+    # each document's link attestations, signed while it is at hand (the index will hold them
+    # all anyway), and its JSONL line, kept on disk until linking gives the cluster ids
     built: dict[str, list] = {}
     batch: list[Document] = []
-    for done, document in enumerate(extract(documents, settings), start=1):
-        batch.append(document)
-        built.setdefault(document.id, signed_attestations(document))  # two files with one text: one document
-        if len(batch) == SAVE_BATCH:
-            save_batch(store, batch)
-        if progress:
-            progress("extract", done, None)
-    save_batch(store, batch)
-    link_new_attestations(store.engine, (pair for signed in built.values() for pair in signed))
-    write_jsonl(attach_clusters(store.engine, store.documents(list(built))), jsonl)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked:
+        for done, document in enumerate(extract(documents, settings), start=1):
+            batch.append(document)
+            if document.id not in built:  # two files with one text are one document
+                built[document.id] = signed_attestations(document)
+                unlinked.write(document_json(document) + "\n")
+            if len(batch) == SAVE_BATCH:
+                save_batch(store, batch)
+            if progress:
+                progress("extract", done, None)
+        save_batch(store, batch)
+        index = link_new_attestations(store.engine, (pair for signed in built.values() for pair in signed))
+        unlinked.seek(0)
+        for line in unlinked:
+            jsonl.write(with_cluster_ids(line, index.cluster_id_of))
     return report
 
 

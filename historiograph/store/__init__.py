@@ -212,6 +212,8 @@ def reading_order(table) -> list:
     """Rows in the order of the text where they have a place in it."""
     if "start" in table.c:
         return [table.c.document_id, table.c.start]
+    if "id" in table.c:  # numbered in order of first mention: "e2" before "e10"
+        return [table.c.document_id, func.length(table.c.id), table.c.id]
     return list(table.primary_key.columns)
 
 
