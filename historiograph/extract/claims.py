@@ -135,8 +135,10 @@ REJECTING_WORDS = frozenset(
 )
 # Either kind: the cheap first test on every word a stance is scored over.
 POLAR_WORDS = ENDORSING_WORDS | REJECTING_WORDS
-# Where ``word_tests`` keeps its tables on the Doc (dropped when the component is done).
+# Where ``word_tests`` and ``sentence_score`` keep their tables on the Doc (dropped when the
+# component is done).
 WORD_TESTS_KEY = ("historiograph_claims", "word_tests")
+SCORES_KEY = ("historiograph_claims", "scores")
 
 
 class CaselessPattern:
@@ -330,6 +332,7 @@ class ClaimExtractor:
         kept = keep_claims(doc, context, candidates)
         doc._.claims = [to_claim(doc, context, number, candidate) for number, candidate in enumerate(kept, start=1)]
         doc.user_data.pop(WORD_TESTS_KEY, None)
+        doc.user_data.pop(SCORES_KEY, None)
         return doc
 
 
@@ -360,8 +363,7 @@ class DocContext:
         self.sentences = list(doc.sents)
         self.sentence_of = [0] * len(doc)
         for number, sentence in enumerate(self.sentences):
-            for i in range(sentence.start, sentence.end):
-                self.sentence_of[i] = number
+            self.sentence_of[sentence.start : sentence.end] = [number] * (sentence.end - sentence.start)
         self.author = doc._.get("author") if Doc.has_extension("author") else None
         self.entities_by_id = {e.id: e for e in annotations(doc, "entities")}
         self.recent_holder = None  # the entity holding the last claim found, for "she argues"
@@ -1299,6 +1301,16 @@ def judging_phrases(sentence_text: str) -> tuple[tuple[int, int, int, str], ...]
 
 
 def sentence_score(sentence: Span, candidate: Candidate) -> float:
+    """``scored_judgements``, worked out once per sentence and claim: the evidence and the stance
+    both read it, two or three times for each sentence. The key holds all the score depends on."""
+    scores = sentence.doc.user_data.setdefault(SCORES_KEY, {})
+    key = (sentence.start, sentence.end, candidate.trigger.i, candidate.start, candidate.end, tuple(candidate.others))
+    if key not in scores:
+        scores[key] = scored_judgements(sentence, candidate)
+    return scores[key]
+
+
+def scored_judgements(sentence: Span, candidate: Candidate) -> float:
     """Endorsements (+) and rejections (-) outside the claim, negation flipping them, hedges
     weakening them."""
     score = 0.0
@@ -1388,21 +1400,24 @@ class WordTests:
     """Which tokens of a Doc may pass the word tests the scans start from, worked out once per
     Doc from its arrays. Each sentence is scanned for every claim near it, and making a Token
     object per word to test it cost more than the rules: a scan now makes one only for the few
-    words that may pass (their ids match), and still tests those itself."""
+    words that may pass (their ids match), and still tests those itself.
+
+    Each test is a byte per token, 1 where the token may pass it (bytes, not lists of bools:
+    made from the arrays at no cost)."""
 
     def __init__(self, doc: Doc):
         lower, lemma, pos, idx, punct, space = doc.to_array([LOWER, LEMMA, POS, IDX, IS_PUNCT, IS_SPACE]).T
         forms, lemmas = WORD_FORMS.look_up(lower), WORD_LEMMAS.look_up_lowered(doc, lemma)
         self.idx: list[int] = idx.tolist()
-        self.cue: list[bool] = (forms["cue"] | lemmas["cue"]).tolist()
+        self.cue = (forms["cue"] | lemmas["cue"]).tobytes()
         # ``may_judge``: a noun by its form alone (see ``polarity_lemma``)
-        self.polar: list[bool] = (forms["polar"] | lemmas["polar"] & (pos != NOUN) & (pos != PROPN)).tolist()
-        self.hedge: list[bool] = forms["hedge"].tolist()
-        self.contrast: list[bool] = forms["contrast"].tolist()
-        self.reason: list[bool] = forms["reason"].tolist()
-        self.writer: list[bool] = forms["writer"].tolist()
-        self.not_space: list[bool] = (space == 0).tolist()
-        self.word: list[bool] = ((punct == 0) & (space == 0)).tolist()  # not punctuation nor space
+        self.polar = (forms["polar"] | lemmas["polar"] & (pos != NOUN) & (pos != PROPN)).tobytes()
+        self.hedge = forms["hedge"].tobytes()
+        self.contrast = forms["contrast"].tobytes()
+        self.reason = forms["reason"].tobytes()
+        self.writer = forms["writer"].tobytes()
+        self.not_space = (space == 0).tobytes()
+        self.word = ((punct == 0) & (space == 0)).tobytes()  # not punctuation nor space
 
 
 def word_tests(doc: Doc) -> WordTests:
@@ -1412,13 +1427,13 @@ def word_tests(doc: Doc) -> WordTests:
     return tests
 
 
-def where(test: list[bool], span: Union[Doc, Span]) -> list[Token]:
-    """The tokens of a Doc or a Span that may pass ``test`` (a list of ``WordTests``)."""
+def where(test: bytes, span: Union[Doc, Span]) -> list[Token]:
+    """The tokens of a Doc or a Span that may pass ``test`` (one of ``WordTests``)."""
     doc = span if isinstance(span, Doc) else span.doc
     return [doc[i] for i in indices(test, span)]
 
 
-def indices(test: list[bool], span: Union[Doc, Span]) -> list[int]:
+def indices(test: bytes, span: Union[Doc, Span]) -> list[int]:
     """The same as token indices, no Token made."""
     start, end = (0, len(span)) if isinstance(span, Doc) else (span.start, span.end)
     return [i for i in range(start, end) if test[i]]
@@ -1615,14 +1630,18 @@ def evidence_span(doc: Doc, start: int, end: int) -> dict:
 def evidence_after_verdict(sentence: Span, candidate: Candidate) -> Optional[int]:
     """ "This is simply not true: the reports show ...", "This is hard to believe, since ...":
     what follows a verdict's colon or its "since"."""
-    judged_by_phrase = [sentence.start_char + end for _sign, _start, end, _text in judging_phrases(span_text(sentence))]
     doc, tests = sentence.doc, word_tests(sentence.doc)
+    if not any(tests.reason[sentence.start : sentence.end]):
+        return None  # most sentences: no colon, "since" or "because" to look after
+    ends = [end for _sign, _start, end, _text in judging_phrases(span_text(sentence))]
+    judged_from = sentence.start_char + min(ends) if ends else None  # where the first phrase has judged
     judged = False
     for i in range(sentence.start, sentence.end):
         offset = tests.idx[i]
         if inside(offset, candidate):
             continue
-        judged = judged or tests.polar[i] and word_polarity(doc[i]) != 0 or any(end <= offset for end in judged_by_phrase)
+        if not judged:
+            judged = tests.polar[i] and word_polarity(doc[i]) != 0 or judged_from is not None and judged_from <= offset
         if not (judged and tests.reason[i] and i + 1 < sentence.end):
             continue
         token = doc[i]

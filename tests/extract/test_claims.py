@@ -560,11 +560,13 @@ def test_word_tests_pick_the_tokens_the_words_pass(nlp):
         "The rumour that I accept persuasive claims is mistaken; few would concur."
     ))
     tests = WordTests(doc)
-    assert tests.cue == [may_cue_claim(t) for t in doc]
-    assert tests.polar == [may_judge(t) for t in doc]
-    assert tests.hedge == [t.lower_ in HEDGES for t in doc]
-    assert tests.contrast == [t.lower_ in ("but", "yet", "however") for t in doc]
-    assert tests.reason == [t.lower_ in REASON_MARKERS or t.text in (":", ";") for t in doc]
-    assert tests.writer == [t.lower_ in WRITER_PRONOUNS for t in doc]
+    assert list(map(bool, tests.cue)) == [may_cue_claim(t) for t in doc]
+    assert list(map(bool, tests.polar)) == [may_judge(t) for t in doc]
+    assert list(map(bool, tests.hedge)) == [t.lower_ in HEDGES for t in doc]
+    assert list(map(bool, tests.contrast)) == [t.lower_ in ("but", "yet", "however") for t in doc]
+    assert list(map(bool, tests.reason)) == [t.lower_ in REASON_MARKERS or t.text in (":", ";") for t in doc]
+    assert list(map(bool, tests.writer)) == [t.lower_ in WRITER_PRONOUNS for t in doc]
+    assert list(map(bool, tests.word)) == [not t.is_punct and not t.is_space for t in doc]
+    assert list(map(bool, tests.not_space)) == [not t.is_space for t in doc]
     assert tests.idx == [t.idx for t in doc]
     assert any(tests.cue) and any(tests.polar) and any(tests.hedge) and any(tests.reason)
