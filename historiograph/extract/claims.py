@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PROPN
 from spacy.strings import get_string_id
@@ -361,6 +361,9 @@ class DocContext:
         self.quotes = list(annotations(doc, "quotes"))
         self.works = annotations(doc, "works")
         self.sentences = list(doc.sents)
+        starts, lengths = doc.to_array([IDX, LENGTH]).T
+        self.token_starts: list[int] = starts.tolist()
+        self.token_ends: list[int] = (starts + lengths).tolist()  # where each token's text ends
         self.sentence_of = [0] * len(doc)
         for number, sentence in enumerate(self.sentences):
             self.sentence_of[sentence.start : sentence.end] = [number] * (sentence.end - sentence.start)
@@ -378,12 +381,15 @@ class DocContext:
         self.candidates_by_sentence: dict[int, list[Candidate]] = defaultdict(list)
 
     def sentence_numbers(self, start: int, end: int) -> range:
-        """The sentences a char range touches."""
-        first = self.doc.char_span(start, start + 1, alignment_mode="expand") if start < len(text_of(self.doc)) else None
-        last = self.doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
-        if first is None or last is None:
+        """The sentences a char range touches: from the token at ``start`` (the next one if
+        ``start`` is the space after a token) to the token at its last character, as
+        ``Doc.char_span(..., alignment_mode="expand")`` would find them, by bisection."""
+        last_char = max(end - 1, start)
+        if not 0 <= start <= last_char < len(text_of(self.doc)):
             return range(0)
-        return range(self.sentence_of[first.start], self.sentence_of[last.end - 1] + 1)
+        first = bisect_right(self.token_ends, start)
+        last = bisect_right(self.token_starts, last_char) - 1
+        return range(self.sentence_of[first], self.sentence_of[last] + 1)
 
     def quotes_near(self, candidate: "Candidate") -> list:
         """Quotations in the sentences of the claim and of its trigger, each once, in text order."""

@@ -5,8 +5,8 @@ import spacy
 
 from historiograph.evaluate.claims import score, same_holder
 from historiograph.extract.claims import (
-    ENDORSING_PHRASES, EVIDENCE_CUES, HEDGES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES, REASON_MARKERS, REJECTING_PHRASES,
-    UNDECIDED_PHRASES, WRITER_PRONOUNS, WordTests, may_cue_claim, may_judge,
+    ENDORSING_PHRASES, EVIDENCE_CUES, FOLLOWING_SENTENCES, HEDGES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES, REASON_MARKERS, REJECTING_PHRASES,
+    UNDECIDED_PHRASES, WRITER_PRONOUNS, DocContext, WordTests, may_cue_claim, may_judge,
 )
 from historiograph.model import Claim, Document
 from historiograph.parse import DEFAULT_MODEL, load_pipeline, parse_text
@@ -570,3 +570,16 @@ def test_word_tests_pick_the_tokens_the_words_pass(nlp):
     assert list(map(bool, tests.not_space)) == [not t.is_space for t in doc]
     assert tests.idx == [t.idx for t in doc]
     assert any(tests.cue) and any(tests.polar) and any(tests.hedge) and any(tests.reason)
+
+
+def test_sentence_numbers_find_the_tokens_char_span_finds(nlp):
+    doc = parse_text(nlp, "Ames says so.  Pryce doubts it.\n\nThe ledger, he writes, is lost. Nobody knows.")
+    context = DocContext(doc, FOLLOWING_SENTENCES)
+    for start in range(-2, len(doc.text) + 2):
+        for end in (start - 1, start, start + 1, start + 7):
+            first = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(doc.text) else None
+            last = doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
+            expected = range(0) if first is None or last is None else range(
+                context.sentence_of[first.start], context.sentence_of[last.end - 1] + 1
+            )
+            assert context.sentence_numbers(start, end) == expected
