@@ -1427,6 +1427,7 @@ class WordTests:
 
 
 def word_tests(doc: Doc) -> WordTests:
+    """The Doc's ``WordTests``, made on first use."""
     tests = doc.user_data.get(WORD_TESTS_KEY)
     if tests is None:
         tests = doc.user_data[WORD_TESTS_KEY] = WordTests(doc)
@@ -1548,7 +1549,8 @@ def contrasts(sentence: Span) -> bool:
 
 
 def hedged_after(token: Token) -> bool:
-    return any(t.lower_ in HEDGES for t in where(word_tests(token.doc).hedge, token.doc[token.i + 1 : token.sent.end]))
+    rest = token.doc[token.i + 1 : token.sent.end]
+    return any(t.lower_ in HEDGES for t in where(word_tests(token.doc).hedge, rest))
 
 
 def contrast_after(sentence: Span, candidate: Candidate) -> bool:
@@ -1624,7 +1626,8 @@ def takes_a_view(doc: Doc, candidate: Candidate) -> bool:
 def framed_as_unsupported(sentence: Span, candidate: Candidate) -> bool:
     """ "There is no evidence to support his assertion that P": said of the claim as it is stated,
     whatever the writer adds after."""
-    return any(sentence.start_char + start < candidate.start for start in match_starts(NO_EVIDENCE_CUES, span_text(sentence)))
+    starts = match_starts(NO_EVIDENCE_CUES, span_text(sentence))
+    return any(sentence.start_char + start < candidate.start for start in starts)
 
 
 def evidence_span(doc: Doc, start: int, end: int) -> dict:
@@ -1667,7 +1670,8 @@ def judged_against_record(sentence: Span, candidate: Candidate) -> bool:
 def states_facts(sentence: Span, candidate: Candidate) -> bool:
     """A sentence that can back a verdict: not a hedge, a turn ("But ..."), an opinion ("I suspect")
     or a question."""
-    first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in where(word_tests(sentence.doc).writer, sentence))
+    writers = where(word_tests(sentence.doc).writer, sentence)
+    first_person = any(t.lower_ in WRITER_PRONOUNS and t.dep_ == "nsubj" for t in writers)
     return not (hedged(sentence, candidate) or opens_with_contrast(sentence) or first_person or is_question(sentence))
 
 

@@ -5,8 +5,9 @@ import spacy
 
 from historiograph.evaluate.claims import score, same_holder
 from historiograph.extract.claims import (
-    ENDORSING_PHRASES, EVIDENCE_CUES, FOLLOWING_SENTENCES, HEDGES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES, REASON_MARKERS, REJECTING_PHRASES,
-    UNDECIDED_PHRASES, WRITER_PRONOUNS, DocContext, WordTests, may_cue_claim, may_judge,
+    ENDORSING_PHRASES, EVIDENCE_CUES, FOLLOWING_SENTENCES, HEDGES, HOLDER_CITES_NONE, NO_EVIDENCE_CUES,
+    REASON_MARKERS, REJECTING_PHRASES, UNDECIDED_PHRASES, WRITER_PRONOUNS, DocContext, WordTests,
+    may_cue_claim, may_judge,
 )
 from historiograph.model import Claim, Document
 from historiograph.parse import DEFAULT_MODEL, load_pipeline, parse_text
