@@ -63,3 +63,12 @@ def test_the_text_is_folded_as_the_regex_engine_ignores_case():
 ])
 def test_letters_that_fold_oddly_do_not_hide_a_time(text, expected):
     assert [(t.text, t.value) for t in find_times(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The harvest failed laſt year.", [("laſt year", "1794")]),  # long s, as eighteenth-century type set it
+    ("The mill burned in the ſpring of 1790.", [("the ſpring of 1790", "1790-21")]),
+    ("They sailed on Wedneſday and returned two yearſ later.", [("Wedneſday", "1794-12-31"), ("two yearſ later", "1796")]),
+])
+def test_words_matched_through_odd_letters_are_read_as_the_words_they_are(text, expected):
+    assert [(t.text, t.value) for t in find_times(text, "1795-01-01")] == expected
