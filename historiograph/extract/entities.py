@@ -20,7 +20,7 @@ import numpy
 from spacy.attrs import IS_TITLE, LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.parts_of_speech import PROPN
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
@@ -242,10 +242,14 @@ def _capitalised_proper_nouns(doc: Doc) -> list[int]:
 
 
 def _tokens_among(doc: Doc, attr: int, words: Iterable[str]) -> list[int]:
-    """Indices of the tokens whose ``attr`` (ORTH or LOWER) may be one of ``words``: the hashes
-    match, so the caller still tests the word itself."""
-    hashes = numpy.array([hash_string(word) for word in words], dtype=numpy.uint64)
-    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), hashes)).tolist()
+    """Indices of the tokens whose ``attr`` (ORTH or LOWER) may be one of ``words``: the ids
+    match, so the caller still tests the word itself. (A bisection: ``numpy.isin`` sorts both.)"""
+    ids = numpy.unique(numpy.array([get_string_id(word) for word in words], dtype=numpy.uint64))
+    if not len(ids):
+        return []
+    column = doc.to_array(attr)
+    position = numpy.searchsorted(ids, column).clip(max=len(ids) - 1)
+    return numpy.flatnonzero(ids[position] == column).tolist()
 
 
 def _unlabelled_authors(doc: Doc, covered: set[int]) -> list[Span]:
