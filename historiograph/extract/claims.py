@@ -464,7 +464,7 @@ def find_candidates(doc: Doc, context: DocContext) -> list[Candidate]:
         if candidate is None:
             continue
         candidate.end = before_trailing_aside(doc, candidate)
-        if is_proposition(doc, candidate) and not is_verdict_clause(doc, candidate):
+        if is_proposition(doc, candidate.start, candidate.end) and not is_verdict_clause(doc, candidate):
             resolve_holder(doc, context, candidate)
             found += split_coordinated(doc, candidate)
             if candidate.holder:
@@ -495,7 +495,7 @@ def split_coordinated(doc: Doc, candidate: Candidate) -> list[Candidate]:
     """ "argues that A and that B": one claim per proposition, numbered for "the first ... the
     second ..." judgements."""
     spans = [(candidate.start, candidate.end)] + candidate.coordinated
-    spans = [span for span in spans if is_proposition(doc, replace(candidate, start=span[0], end=span[1]))]
+    spans = [span for span in spans if is_proposition(doc, *span)]
     return [
         replace(candidate, start=start, end=end, coordinated=[], part=(index, len(spans)) if len(spans) > 1 else None)
         for index, (start, end) in enumerate(spans)
@@ -827,9 +827,9 @@ def is_negated(token: Token) -> bool:
     )
 
 
-def is_proposition(doc: Doc, candidate: Candidate) -> bool:
+def is_proposition(doc: Doc, start: int, end: int) -> bool:
     """Not a pro-form ("is right to do so") nor an indirect question ("what he believes")."""
-    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    span = doc.char_span(start, end, alignment_mode="expand")
     words = indices(word_tests(doc).word, span) if span is not None else []
     return len(words) >= MIN_PROPOSITION_WORDS and doc[words[0]].lower_ not in QUESTION_WORDS
 
