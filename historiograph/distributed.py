@@ -31,7 +31,7 @@ from .model import Cleaned
 from .parse import load_pipeline
 from .export.jsonl import write_jsonl
 from .link import signed_attestations
-from .pipeline import Progress, Report, Settings, extract
+from .pipeline import Progress, Report, Settings, bulk_collection, extract
 from .store import Store
 from .store.links import attach_clusters, link_new_attestations
 from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines, finish, list_files, numbered_sources, sketch
@@ -150,7 +150,8 @@ def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset
         for number, document in enumerate(plan.merge(key, keyed[key])):
             orders.append((last, number))
             documents.append(finish(document, settings, report))
-    extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
+    with bulk_collection():
+        extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
     worker_store(url).save_all(extracted)
     return [Built(order, d.id, signed_attestations(d)) for order, d in zip(orders, extracted)], report
 

@@ -1,11 +1,13 @@
 """The parse stage pairs each Document with its Doc, and a component failing on one document
 costs that document only."""
+import gc
+
 import pytest
 from spacy.language import Language
 
 from historiograph.model import Document
 from historiograph.parse import load_pipeline
-from historiograph.pipeline import Settings, extract
+from historiograph.pipeline import BULK_GC_THRESHOLDS, Settings, bulk_collection, extract
 
 
 @Language.component("test_fails_on_a_marked_text")
@@ -41,3 +43,10 @@ def test_a_failing_document_is_reported_and_the_others_keep_their_own_parse(fail
 def test_without_an_error_list_the_failure_is_raised(failing_nlp):
     with pytest.raises(ValueError, match="a marked text"):
         list(extract(documents(), Settings(), failing_nlp))
+
+
+def test_the_collector_is_tuned_for_a_run_and_put_back():
+    before = gc.get_threshold()
+    with bulk_collection():
+        assert gc.get_threshold() == BULK_GC_THRESHOLDS
+    assert gc.get_threshold() == before
