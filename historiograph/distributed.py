@@ -16,29 +16,37 @@ and cluster ids); the JSONL is then written by the workers, a part at a time.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import threading
-import zlib
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
 
+import dask
 from distributed import Client, LocalCluster, as_completed
 
 from .clean import repeated_among
 from .model import Cleaned
 from .parse import load_pipeline
 from .export.jsonl import write_jsonl
-from .link import signed_attestations
+from .link import LinkIndex, signed_attestations
 from .pipeline import Progress, Report, Settings, bulk_collection, extract
 from .store import Store
-from .store.links import attach_clusters, link_new_attestations
+from .store.links import attach_clusters, linking
 from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines, finish, list_files, numbered_sources, sketch
 
 # Files per partition of passes 1-3: big enough that a task outweighs its scheduling.
 PARTITION_FILES = 16
 LOCAL_WORKERS = 2
+# The workers we start ourselves: without distributed's MALLOC_TRIM_THRESHOLD_ (setting it
+# stops glibc from raising its mmap threshold, so every large array spaCy allocates is a fresh
+# mmap: 15% of a worker's time here) and without its sampling profiler (3%).
+LOCAL_WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
+    "distributed.worker.profile.enabled": False,
+}
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 
@@ -83,8 +91,9 @@ def connect(address: Optional[str]) -> Iterator[Client]:
         with Client(address) as client:
             yield client
         return
-    with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with dask.config.set(LOCAL_WORKER_CONFIG), LocalCluster(
+        n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -118,21 +127,34 @@ def load_worker_pipeline(model: str) -> None:
     worker_pipeline(model)
 
 
-def bucket_of(key: tuple, buckets: int) -> int:
-    """A bucket number that is the same in every process (``hash`` of a str is not)."""
-    return zlib.crc32(repr(key).encode("utf-8")) % buckets
+def bucket_bounds(sketches: list[Sketch], plan: MergePlan, buckets: int) -> list[Place]:
+    """Pass 3's range partitioning: the last place of each bucket but the last, so that buckets
+    hold about the same amount of text and follow one another in the single-process run's order."""
+    sizes: dict[Place, int] = Counter()
+    for each in sketches:
+        sizes[plan.last_place(plan.key(each.place))] += each.size
+    share, bounds, filled = sum(sizes.values()) / buckets, [], 0
+    for place in sorted(sizes):
+        filled += sizes[place]
+        if filled >= share * (len(bounds) + 1) and len(bounds) < buckets - 1:
+            bounds.append(place)
+    return bounds
 
 
-def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path], buckets: int) -> list[Partition]:
-    """Pass 3's routing, on the client: for each bucket, the files holding its copies. A copy
-    goes to the bucket of its merge key, so all copies of an article meet in one task."""
-    wanted: list[set[int]] = [set() for _ in range(buckets)]
+def bucket_of(key: tuple, plan: MergePlan, bounds: list[Place]) -> int:
+    """The bucket of a merge key: all copies of an article meet in one task."""
+    return bisect.bisect_left(bounds, plan.last_place(key))
+
+
+def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path], bounds: list[Place]) -> list[Partition]:
+    """Pass 3's routing, on the client: for each bucket, the files holding its copies."""
+    wanted: list[set[int]] = [set() for _ in range(len(bounds) + 1)]
     for place in places:
-        wanted[bucket_of(plan.key(place), buckets)].add(place[0])
+        wanted[bucket_of(plan.key(place), plan, bounds)].add(place[0])
     return [[(number, files[number]) for number in sorted(numbers)] for numbers in wanted]
 
 
-def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset[str], plan: MergePlan,
+def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: frozenset[str], plan: MergePlan,
                  settings: Settings, url: str) -> tuple[list[Built], Report]:
     """Pass 3 for one bucket: its copies read again from their files, merged, parsed, extracted
     and saved. Inputs are file names, not texts: a rerun on another worker after a death needs
@@ -140,15 +162,14 @@ def build_bucket(bucket: int, part: Partition, buckets: int, repeated: frozenset
     keyed: dict[tuple, list[tuple[Place, Cleaned]]] = {}
     for place, copy in cleaned_copies(numbered_sources(part, settings.max_bytes), repeated):
         key = plan.key(place)
-        if bucket_of(key, buckets) == bucket:
+        if bucket_of(key, plan, bounds) == bucket:
             keyed.setdefault(key, []).append((place, copy))
     report = Report()
     # the single-process run builds a key's documents when it reads the key's last copy
     orders, documents = [], []
-    for key in sorted(keyed):
-        last = max(place for place, _ in keyed[key])
+    for key in sorted(keyed, key=plan.last_place):
         for number, document in enumerate(plan.merge(key, keyed[key])):
-            orders.append((last, number))
+            orders.append((plan.last_place(key), number))
             documents.append(finish(document, settings, report))
     with bulk_collection():
         extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
@@ -193,50 +214,62 @@ def run_distributed(
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         loading = load_pipelines(client, settings.model)  # while the client works out the plan
         plan = MergePlan(sketches, settings.merge_threshold)
-        places = [s.place for s in sketches]
+        bounds = bucket_bounds(sketches, plan, len(parts) * BUCKETS_PER_PARTITION)
+        routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
         del sketches, sketched
         client.gather(loading)  # a missing model is reported here, before pass 3
-        built = shuffle(client, bucket_files(places, plan, dict(files), len(parts) * BUCKETS_PER_PARTITION),
-                        repeated_future, plan, settings, store.url, report, progress)
-        link_and_write_parts(client, store, built, jsonl)
+        with linking(store.engine) as index:
+            ids = shuffle(client, routed, bounds, repeated_future, plan, settings, store.url, report, index, progress)
+        write_jsonl_parts(client, ids, store.url, jsonl)
     return report
 
 
-def link_and_write_parts(client: Client, store: Store, built: list[Built], jsonl: TextIO) -> None:
-    """The end of ``pipeline.run``: the documents linked in the single-process run's order (so
-    the clusters are numbered alike), with the attestations the workers signed; then the JSONL,
-    written by the workers a part at a time."""
-    first = {}
-    for each in sorted(built, key=lambda b: b.order):
-        first.setdefault(each.id, each)  # two files with one text are one document
-    link_new_attestations(store.engine, (pair for each in first.values() for pair in each.signed))
-    ids = list(first)
-    parts = [client.submit(jsonl_part, ids[i : i + JSONL_PART], store.url, pure=False)
-             for i in range(0, len(ids), JSONL_PART)]
+def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeated, plan: MergePlan,
+            settings: Settings, url: str, report: Report, index: LinkIndex, progress: Optional[Progress]) -> list[str]:
+    """Pass 3: each bucket of merge keys built into Documents by one task; each bucket linked
+    as soon as every bucket before it is, so that documents are linked in the single-process
+    run's order (the same clusters under the same ids) while later buckets are still parsed.
+    The links are saved once, at the end: saving as we go would hold the database's write
+    lock while the workers save documents. The ids of the documents, in that order."""
+    plan_future = client.scatter(plan, broadcast=True)
+    # the biggest buckets first (an article's copies can chain many files into one bucket), so
+    # that none of them is left to run alone at the end
+    numbers = {
+        client.submit(build_bucket, bucket, part, bounds, repeated, plan_future, settings, url,
+                      priority=len(part), pure=False): bucket
+        for bucket, part in enumerate(routed) if part
+    }
+    waiting: dict[int, list[Built]] = {}
+    linked = iter(sorted(numbers.values()))
+    next_bucket = next(linked, None)
+    ids: dict[str, None] = {}
+    for future in as_completed(numbers):
+        waiting[numbers[future]], part_report = future.result()
+        future.release()
+        add_report(report, part_report, progress)
+        while next_bucket in waiting:
+            for each in sorted(waiting.pop(next_bucket), key=lambda b: b.order):
+                if each.id not in ids:  # two files with one text are one document
+                    ids[each.id] = None
+                    index.add_signed(each.signed)
+            next_bucket = next(linked, None)
+    return list(ids)
+
+
+def add_report(report: Report, part: Report, progress: Optional[Progress]) -> None:
+    report.documents += part.documents
+    report.copies_merged += part.copies_merged
+    report.errors.extend(part.errors)
+    if progress:
+        progress("extract", report.documents, None)
+
+
+def write_jsonl_parts(client: Client, ids: list[str], url: str, jsonl: TextIO) -> None:
+    """The JSONL of the documents, in order, written by the workers a part at a time."""
+    parts = [client.submit(jsonl_part, ids[i : i + JSONL_PART], url, pure=False) for i in range(0, len(ids), JSONL_PART)]
     for part in parts:  # in order; the later parts are written meanwhile
         jsonl.write(part.result())
         part.release()
-
-
-def shuffle(client: Client, routed: list[Partition], repeated, plan: MergePlan, settings: Settings, url: str,
-            report: Report, progress: Optional[Progress]) -> list[Built]:
-    """Pass 3: each bucket of merge keys built into Documents by one task."""
-    plan_future = client.scatter(plan, broadcast=True)
-    built = [
-        client.submit(build_bucket, bucket, part, len(routed), repeated, plan_future, settings, url, pure=False)
-        for bucket, part in enumerate(routed) if part
-    ]
-    saved: list[Built] = []
-    for future in as_completed(built):
-        documents, part_report = future.result()
-        future.release()
-        saved.extend(documents)
-        report.documents += part_report.documents
-        report.copies_merged += part_report.copies_merged
-        report.errors.extend(part_report.errors)
-        if progress:
-            progress("extract", report.documents, None)
-    return saved
 
 
 def add_found(report: Report, found: list[Pass]) -> None:

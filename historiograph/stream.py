@@ -126,6 +126,8 @@ class MergePlan:
         # the global order of the copies that may merge: build_document prefers earlier copies
         self.order = {s.place: i for i, s in enumerate(sketches) if s.place in self.component}
         self.sizes = [len(members) for members in components]
+        # where the single-process run builds each component's documents: at its last copy
+        self.last = [max(sketches[i].place for i in members) for members in components]
         self.pairs: list[list[tuple[Place, Place]]] = [[] for _ in components]
         for i, j in pairs:
             self.pairs[self.component[sketches[i].place]].append((sketches[i].place, sketches[j].place))
@@ -134,6 +136,10 @@ class MergePlan:
         """The key under which a copy meets the other copies it may belong with."""
         number = self.component.get(place)
         return ("copy", place) if number is None else ("component", number)
+
+    def last_place(self, key: tuple) -> Place:
+        """Where the single-process run, reading the corpus in order, builds the key's documents."""
+        return key[1] if key[0] == "copy" else self.last[key[1]]
 
     def merge(self, key: tuple, copies: list[tuple[Place, Cleaned]]) -> list[Document]:
         """The Documents of one key's copies (all of them, in any order)."""

@@ -190,12 +190,20 @@ def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkInd
 def link_new_attestations(engine: Engine, signed: Iterable[tuple[Attestation, Optional[list[np.ndarray]]]]) -> LinkIndex:
     """``link_new_documents`` for attestations taken from documents already, each with its window
     signatures where they were computed (by the Dask worker that extracted the document)."""
+    with linking(engine) as index:
+        index.add_signed(signed)
+    return index
+
+
+@contextmanager
+def linking(engine: Engine) -> Iterator[LinkIndex]:
+    """The stored link index, for this process alone (other linkers wait) until what was added
+    to it is saved, at the end."""
     with exclusive_linking(engine):
         index = load_index(engine)
         stored = len(index)
-        index.add_signed(signed)
+        yield index
         save_index(engine, index, stored)
-    return index
 
 
 def trace(engine: Engine, words: str) -> Optional[dict]:
