@@ -4,15 +4,16 @@ The same three passes as the single-process run (see stream.py), each a task per
 files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketches the copies,
 and the client works out the merge plan from the signatures alone. Pass 3 is the shuffle by
 merge key (a component of MinHash LSH candidates, or the copy itself): the client routes every
-copy to the bucket of its key, and each bucket task reads the files holding its copies again,
-so all copies of an article meet in one task, which builds the Documents, parses and extracts
-them with its worker's one spaCy pipeline, and saves them. Moving file names rather than
-cleaned texts keeps the tasks' inputs tiny, so the scheduler balances them freely, and a task
-rerun after its worker died needs nothing that worker held; every task's writes are idempotent,
-so it adds nothing twice and loses nothing. Each task also returns its documents' link
-attestations with their MinHash signatures (the part of linking that needs no index), so the
-client only looks them up in the index, in the single-process run's order (the same clusters
-and cluster ids); the JSONL is then written by the workers, a part at a time.
+copy to the bucket of its key (buckets are ranges of the single-process run's order, of about
+equal text), and each bucket task reads the files holding its copies again, so all copies of an
+article meet in one task, which builds the Documents, parses and extracts them with its
+worker's one spaCy pipeline, and saves them. Moving file names rather than cleaned texts keeps
+the tasks' inputs tiny, and a task rerun after its worker died needs nothing that worker held;
+every task's writes are idempotent, so it adds nothing twice and loses nothing. Each task also
+returns its documents' link attestations with their MinHash signatures (the part of linking
+that needs no index); the client adds them to the link index bucket by bucket, in the
+single-process run's order (the same clusters under the same ids), while later buckets are
+still parsed. The JSONL is then written by the workers, a part at a time.
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class Built(NamedTuple):
     order: tuple[Place, int]  # where the single-process run builds it: the key's last copy, then rank
     id: str
     signed: list  # its attestations with their window signatures (link.signed_attestations)
+
 
 # One spaCy pipeline and one store per worker process, made by the first task that needs them
 # (loading a model per task, or pickling one into each, would cost more than parsing).

@@ -7,16 +7,18 @@ import signal
 import threading
 import time
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from distributed import Client, LocalCluster
 from sqlalchemy import select
 
 from historiograph.cli import cli
-from historiograph.distributed import run_distributed
+from historiograph.distributed import bucket_bounds, bucket_of, run_distributed
 from historiograph.pipeline import Settings, run
 from historiograph.store import Store
 from historiograph.store.links import link_attestations, link_clusters
+from historiograph.stream import MergePlan, Sketch
 
 from .corpus import OTHER_ESSAY, cut_copy_with_header, whole_copy_with_residue
 
@@ -129,3 +131,15 @@ def test_a_worker_killed_mid_run_loses_no_documents(cluster, corpus, tmp_path):
     expected, _, _ = single_process(corpus, tmp_path)
     assert documents == expected
     assert sorted(json.loads(line)["id"] for line in jsonl.getvalue().splitlines()) == sorted(expected)
+
+
+def test_buckets_are_ranges_of_the_reading_order_with_about_equal_text():
+    rng = np.random.default_rng(4)
+    # twelve unrelated copies of growing size: each its own merge key
+    sketches = [Sketch((n, 0), rng.integers(0, 2**32, 128, dtype=np.uint64), 100 * (n + 1)) for n in range(12)]
+    plan = MergePlan(sketches)
+    bounds = bucket_bounds(sketches, plan, 4)
+    buckets = [bucket_of(plan.key(s.place), plan, bounds) for s in sketches]
+    assert buckets == sorted(buckets) and len(set(buckets)) == 4  # contiguous, in order
+    text = [sum(s.size for s, b in zip(sketches, buckets) if b == n) for n in range(4)]
+    assert max(text) - min(text) <= max(s.size for s in sketches)  # off by at most one copy
