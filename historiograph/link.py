@@ -86,6 +86,9 @@ EVENT_DISPLAY_WORDS = 8
 # A word shared by this many event phrases says nothing about which event they name; it is
 # not used to find candidates (keeps the inverted index sub-quadratic).
 EVENT_MAX_POSTINGS = 200
+# Seeds the numbers that mix a band's rows into one key: fixed, so a run's keys mean the same
+# in every process (keys are never stored: a reloaded index recomputes them from signatures).
+BAND_MIXING_SEED = 20261126
 # A short fragment ("a hospital for the mind": two content words) is too small a share of a
 # full window for LSH to propose it; an inverted index of adjacent content-word pairs does.
 # A pair found in this many attestations is a common phrase, and proposes nothing.
@@ -263,31 +266,63 @@ def signed_attestations(document: Document) -> list[tuple[Attestation, list[np.n
 class BandIndex:
     """MinHash LSH: windows whose signatures agree on every row of some band are candidates.
 
-    The bands are those datasketch's ``MinHashLSH`` picks for the threshold; its tables are not
-    used because every window here is queried and then inserted, and ``MinHashLSH`` would hash
-    each band twice (byte-swapping it each time) and keep a reverse table we never read.
+    The bands are those datasketch's ``MinHashLSH`` picks for the threshold. Each band of a
+    window becomes one 64-bit key (its rows mixed, with the band's own salt: two different bands
+    share a key with odds of 2^-64, and a stray candidate is only compared, never linked on that
+    account). Keys and attestation numbers are kept in sorted numpy runs merged like a binary
+    counter, the newest in a dict: 12 bytes an entry, where dicts of band bytes took about 110
+    and the index grows with every window of every quotation and claim ever linked.
     """
+
+    # Entries gathered in the dict before they become a sorted run.
+    RECENT_ENTRIES = 1 << 15
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         reference = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.bands = reference.b
-        self.band_bytes = reference.r * np.dtype(np.uint32).itemsize
-        self.tables: list[dict[bytes, list[int]]] = [defaultdict(list) for _ in range(self.bands)]
+        self.bands, self.rows = reference.b, reference.r
+        mixing = np.random.default_rng(BAND_MIXING_SEED).integers(0, 2**63, self.rows + 1, dtype=np.uint64)
+        self._multipliers = mixing[:-1] * np.uint64(2) + np.uint64(1)  # odd: no row is lost to the wrap
+        self._salts = np.arange(self.bands, dtype=np.uint64) * mixing[-1]
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, attestation numbers), biggest first
+        self._recent: dict[int, list[int]] = defaultdict(list)
+        self._recent_entries = 0
 
-    def band_keys(self, hashvalues: np.ndarray) -> list[bytes]:
-        # uint32 either way: fresh signatures are uint64 holding 32-bit values, stored ones uint32
-        raw = np.asarray(hashvalues, dtype=np.uint32).tobytes()
-        return [raw[i * self.band_bytes:(i + 1) * self.band_bytes] for i in range(self.bands)]
+    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
+        rows = np.asarray(hashvalues, dtype=np.uint64)[: self.bands * self.rows].reshape(self.bands, self.rows)
+        return (rows * self._multipliers).sum(axis=1, dtype=np.uint64) ^ self._salts  # wraps modulo 2^64
 
-    def query(self, keys: list[bytes]) -> set[int]:
+    def query(self, keys: np.ndarray) -> set[int]:
         found: set[int] = set()
-        for key, table in zip(keys, self.tables):
-            found.update(table.get(key, ()))
+        for key in keys.tolist():
+            found.update(self._recent.get(key, ()))
+        for run_keys, numbers in self._runs:
+            left, right = run_keys.searchsorted(keys, "left"), run_keys.searchsorted(keys, "right")
+            for start, end in zip(left[right > left].tolist(), right[right > left].tolist()):
+                found.update(numbers[start:end].tolist())
         return found
 
-    def insert(self, keys: list[bytes], value: int) -> None:
-        for key, table in zip(keys, self.tables):
-            table[key].append(value)
+    def insert(self, keys: np.ndarray, value: int) -> None:
+        for key in keys.tolist():
+            self._recent[key].append(value)
+        self._recent_entries += len(keys)
+        if self._recent_entries >= self.RECENT_ENTRIES:
+            self._flush()
+
+    def _flush(self) -> None:
+        keys = np.fromiter((key for key, values in self._recent.items() for _ in values), np.uint64)
+        numbers = np.fromiter((value for values in self._recent.values() for value in values), np.int32)
+        self._recent.clear()
+        self._recent_entries = 0
+        run = _sorted_run(keys, numbers)
+        while self._runs and len(self._runs[-1][0]) <= len(run[0]):  # merge runs of like size
+            older_keys, older_numbers = self._runs.pop()
+            run = _sorted_run(np.concatenate([older_keys, run[0]]), np.concatenate([older_numbers, run[1]]))
+        self._runs.append(run)
+
+
+def _sorted_run(keys: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = keys.argsort(kind="stable")
+    return keys[order], numbers[order]
 
 
 def name_parts(name: Optional[str]) -> list[str]:
@@ -473,7 +508,7 @@ class LinkIndex:
         self.matches: list[Optional[str]] = []  # None: alone in its cluster so far
         self.signatures: list[list[np.ndarray]] = []
         self._bands = BandIndex(LSH_THRESHOLD, NUM_PERM)  # attestation seqs by window bands
-        self._latest_band_keys: tuple[int, list[list[bytes]]] = (-1, [])
+        self._latest_band_keys: tuple[int, list[np.ndarray]] = (-1, [])
         self._by_speaker: dict[str, list[int]] = defaultdict(list)
         self._postings: dict[str, list[int]] = defaultdict(list)  # "e:word", "p:word word" -> seqs
         self._keys: dict[str, int] = {}
@@ -573,7 +608,7 @@ class LinkIndex:
             if match:
                 yield other, match
 
-    def _band_keys_of(self, seq: int) -> list[list[bytes]]:
+    def _band_keys_of(self, seq: int) -> list[np.ndarray]:
         """The band keys of each window; kept for the latest attestation, which is queried and
         then inserted."""
         if self._latest_band_keys[0] != seq:

@@ -331,7 +331,9 @@ def test_two_dates_in_one_sentence_of_one_document_are_two_events():
     assert len(index.clusters()) == 2 and not conflicts(index.clusters())
 
 
-def test_band_index_proposes_what_datasketch_lsh_proposes():
+@pytest.mark.parametrize("recent_entries", [BandIndex.RECENT_ENTRIES, 64])  # 64: through the sorted runs
+def test_band_index_proposes_what_datasketch_lsh_proposes(recent_entries, monkeypatch):
+    monkeypatch.setattr(BandIndex, "RECENT_ENTRIES", recent_entries)
     rng = random.Random(7)
     vocabulary = [f"w{n}" for n in range(60)]
     window_sets = [rng.sample(vocabulary, 6) for _ in range(80)]
