@@ -88,10 +88,13 @@ def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold, dask
         try:
             update = lambda stage, done, total: bar.update(task, completed=done, total=total)  # noqa: E731
             if dask_address:
-                from .distributed import run_distributed
+                from .distributed import SchedulerUnreachable, run_distributed
 
                 address = None if dask_address == LOCAL_CLUSTER else dask_address
-                report = run_distributed(paths, store, jsonl, settings, address, update)
+                try:
+                    report = run_distributed(paths, store, jsonl, settings, address, update)
+                except SchedulerUnreachable as error:
+                    fail(str(error))
             else:
                 report = run(paths, store, jsonl, settings, update)
         except ModelNotFound as error:

@@ -48,6 +48,8 @@ LOCAL_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
     "distributed.worker.profile.enabled": False,
 }
+# How long to wait for a scheduler given by address before saying it cannot be reached.
+SCHEDULER_TIMEOUT = "10s"
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 
@@ -86,11 +88,19 @@ def worker_store(url: str) -> Store:
         return _stores[url]
 
 
+class SchedulerUnreachable(Exception):
+    """Nothing answers at the scheduler address given."""
+
+
 @contextmanager
 def connect(address: Optional[str]) -> Iterator[Client]:
     """A client of the scheduler at ``address``, or of a LocalCluster started for this run."""
     if address:
-        with Client(address) as client:
+        try:
+            client = Client(address, timeout=SCHEDULER_TIMEOUT)
+        except OSError as error:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {address} ({error})") from None
+        with client:
             yield client
         return
     with dask.config.set(LOCAL_WORKER_CONFIG), LocalCluster(

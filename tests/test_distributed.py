@@ -104,6 +104,14 @@ def test_bare_dask_before_paths_is_a_clear_error(corpus):
     assert result.exit_code == 2 and "not a scheduler address" in result.output
 
 
+def test_an_unreachable_scheduler_is_a_one_line_error(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr("historiograph.distributed.SCHEDULER_TIMEOUT", "1s")
+    result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(tmp_path / "out"), "--dask", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output
+
+
 def kill_a_worker_while_it_extracts(client: Client, killed: list) -> None:
     """SIGKILL the first worker process seen running a build_bucket task."""
     pids = client.run(os.getpid)
