@@ -84,7 +84,7 @@ def pack(signatures: list[np.ndarray]) -> bytes:
 
 def unpack(blob: Optional[bytes]) -> list[np.ndarray]:
     values = np.frombuffer(blob or b"", dtype=np.uint32)
-    return [values[i : i + NUM_PERM].astype(np.uint64) for i in range(0, len(values), NUM_PERM)]
+    return [values[i : i + NUM_PERM] for i in range(0, len(values), NUM_PERM)]  # as MinHash makes them
 
 
 def root_seq(cluster_id: str) -> int:
