@@ -89,3 +89,16 @@ def test_two_runs_at_once_lose_nothing_and_duplicate_nothing(essays, lighthouses
     counts = Store(postgres_url).counts()
     assert counts["documents"] == 5
     assert counts["sources"] == 6  # the shared file once
+
+
+def test_dask_run_on_postgresql_writes_what_a_single_process_run_writes(tmp_path, postgres_url):
+    corpus = write(tmp_path / "both", {**LIGHTHOUSE_ESSAYS, "cut.txt": cut_copy_with_header(),
+                                       "whole.txt": whole_copy_with_residue(), "other.txt": OTHER_ESSAY})
+    single = tmp_path / "single"
+    assert CliRunner().invoke(cli, ["run", str(corpus), "--out", str(single)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(tmp_path / "dask"), "--db", postgres_url,
+                                      "--dask"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "dask" / "documents.jsonl").read_text(encoding="utf-8")
+    assert written == (single / "documents.jsonl").read_text(encoding="utf-8")  # clusters numbered alike
+    assert exported(postgres_url) == exported(f"sqlite:///{single / 'historiograph.db'}")
