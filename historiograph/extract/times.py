@@ -176,13 +176,14 @@ class Rule:
 
 
 def as_the_engine_reads(text: str) -> str:
-    """Lower case as the regex engine compares letters when it ignores case ("ı" is an "i" to it,
-    "ſ" an "s"): what a case-insensitive group matched, as a key of the word tables."""
-    return text.lower().replace("ı", "i").replace("ſ", "s")
+    """Lower case as the regex engine compares letters when it ignores case ("ı" and "İ" are an
+    "i" to it, "ſ" an "s"): what a case-insensitive group matched, as a key of the word tables."""
+    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s")
 
 
 def case_folded(text: str) -> Optional[str]:
-    """``as_the_engine_reads``, None when lowering changes the text's length ("İ")."""
+    """``as_the_engine_reads``, None should lowering change the text's length (positions would
+    no longer be the text's)."""
     folded = as_the_engine_reads(text)
     return folded if len(folded) == len(text) else None
 
