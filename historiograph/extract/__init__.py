@@ -43,6 +43,14 @@ def annotations(doc: Doc, name: str) -> list:
     return getattr(doc._, name) or []
 
 
+def case_folded(text: str) -> str:
+    """The text in lower case as the regex engine reads letters when it ignores case: "İ" and
+    "ı" are an "i" to it and "ſ" an "s" (``str.lower`` keeps the last two and makes "İ" two
+    characters). As long as the text, so a position in one is the same position in the other:
+    a pattern written in lower case finds on it what it finds with IGNORECASE on the text."""
+    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s")
+
+
 # Where the document's text is kept once built (see ``text_of``).
 TEXT_KEY = ("historiograph", "text")
 

@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import TimeExpr
-from . import PIPELINE, annotations, text_of
+from . import PIPELINE, annotations, case_folded, text_of
 
 MONTHS = {
     name: number
@@ -170,22 +170,9 @@ class Rule:
 
     def matches(self, text: str, words: "WordIndex") -> Iterable[re.Match]:
         """The matches ``pattern.finditer(text)`` gives; ``words`` indexes the same text."""
-        if not self.needs or words.folded is None:
+        if not self.needs:
             return self.pattern.finditer(text)
         return matches_near(self.pattern, text, words.starts(self.needs), self.reach)
-
-
-def as_the_engine_reads(text: str) -> str:
-    """Lower case as the regex engine compares letters when it ignores case ("ı" and "İ" are an
-    "i" to it, "ſ" an "s"): what a case-insensitive group matched, as a key of the word tables."""
-    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s")
-
-
-def case_folded(text: str) -> Optional[str]:
-    """``as_the_engine_reads``, None should lowering change the text's length (positions would
-    no longer be the text's)."""
-    folded = as_the_engine_reads(text)
-    return folded if len(folded) == len(text) else None
 
 
 class WordIndex:
@@ -246,7 +233,7 @@ def _absolute(year: int, month: Optional[int] = None, day: Optional[int] = None)
 
 
 def _month_number(text: str) -> int:
-    return MONTHS[as_the_engine_reads(text)]
+    return MONTHS[case_folded(text)]
 
 
 def _valid_day(year: int, month: int, day: int) -> bool:
@@ -345,14 +332,14 @@ RELATIVE_YEARS = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "
 
 def part_of_relative_year(match: re.Match, context: Context) -> Optional[Value]:
     anchor = context.discourse_or_publication()
-    modifier = re.sub(r"\s+", " ", as_the_engine_reads(match.group("modifier")))
+    modifier = re.sub(r"\s+", " ", case_folded(match.group("modifier")))
     if anchor is None:
         return None
     year = anchor.year + RELATIVE_YEARS[modifier]
     if match.group("month"):
         month = _month_number(match.group("month"))
         return Value(_ymd(year, month), True, Anchor(year, month))
-    season = SEASONS[as_the_engine_reads(match.group("season"))]
+    season = SEASONS[case_folded(match.group("season"))]
     return Value(f"{year}-{21 + season}", True, Anchor(year, 3 + 3 * season))
 
 
@@ -379,7 +366,7 @@ def _part_interval(start: int, span: int, part: Optional[str]) -> str:
 
 def _part(match: re.Match) -> Optional[str]:
     part = match.group("part")
-    return as_the_engine_reads(part).rstrip("-") if part else None
+    return case_folded(part).rstrip("-") if part else None
 
 
 def decade(match: re.Match, context: Context) -> Optional[Value]:
@@ -391,14 +378,14 @@ def spelled_decade(match: re.Match, context: Context) -> Optional[Value]:
     """'the thirties': in the century of the discourse, or of the publication, or the 1900s."""
     anchor = context.discourse_or_publication()
     century = (anchor.year // 100) * 100 if anchor else 1900
-    start = century + 10 * DECADE_WORDS[as_the_engine_reads(match.group("decade"))]
+    start = century + 10 * DECADE_WORDS[case_folded(match.group("decade"))]
     if anchor and start > anchor.year:
         start -= 100
     return Value(_part_interval(start, 10, _part(match)), relative=True)
 
 
 def century(match: re.Match, context: Context) -> Optional[Value]:
-    ordinal = as_the_engine_reads(match.group("ordinal"))
+    ordinal = case_folded(match.group("ordinal"))
     number = ORDINAL_WORDS.get(ordinal) or int(re.sub(r"\D", "", ordinal))
     start = (number - 1) * 100
     return Value(_part_interval(start, 100, _part(match))) if 1 <= number <= 21 else None
@@ -414,7 +401,7 @@ def century_part(match: re.Match, context: Context) -> Optional[Value]:
     if anchor is None:
         return None
     century = anchor.year // 100 * 100
-    digits = CENTURY_PARTS[as_the_engine_reads(match.group("part"))]
+    digits = CENTURY_PARTS[case_folded(match.group("part"))]
     if digits is None:
         return Value(f"{century + 95:04d}/{century + 105:04d}", relative=True)
     return Value(f"{century // 100:02d}{digits}", relative=True)
@@ -424,12 +411,12 @@ def season_alone(match: re.Match, context: Context) -> Optional[Value]:
     anchor = context.discourse_or_publication()
     if anchor is None:
         return None
-    return _nearest_season(anchor, SEASONS[as_the_engine_reads(match.group("season"))], 0)
+    return _nearest_season(anchor, SEASONS[case_folded(match.group("season"))], 0)
 
 
 def season_year(match: re.Match, context: Context) -> Optional[Value]:
     year = int(match.group("year"))
-    season = SEASONS[as_the_engine_reads(match.group("season"))]
+    season = SEASONS[case_folded(match.group("season"))]
     return Value(f"{year}-{21 + season}", anchor=Anchor(year, 3 + 3 * season))
 
 
@@ -445,7 +432,7 @@ def bare_year(match: re.Match, context: Context) -> Optional[Value]:
 
 def deictic_day(match: re.Match, context: Context) -> Optional[Value]:
     """yesterday, today, tonight, tomorrow: days counted from the publication date."""
-    offset = {"yesterday": -1, "tomorrow": 1}.get(as_the_engine_reads(match.group(0)), 0)
+    offset = {"yesterday": -1, "tomorrow": 1}.get(case_folded(match.group(0)), 0)
     anchor = context.publication
     when = anchor.as_date() if anchor else None
     if when is None:
@@ -513,17 +500,17 @@ DEICTIC_DIRECTIONS = ("last", "this", "next")
 def relative_unit(match: re.Match, context: Context) -> Optional[Value]:
     """last October, the following spring, that year, the next day."""
     value = _relative_unit_value(match, context)
-    modifier = re.sub(r"\s+", " ", as_the_engine_reads(match.group("modifier")))
+    modifier = re.sub(r"\s+", " ", case_folded(match.group("modifier")))
     if value is not None and modifier in DEICTIC_DIRECTIONS and context.publication:
         value.deictic = True
     return value
 
 
 def _relative_unit_value(match: re.Match, context: Context) -> Optional[Value]:
-    modifier = re.sub(r"\s+", " ", as_the_engine_reads(match.group("modifier")))
+    modifier = re.sub(r"\s+", " ", case_folded(match.group("modifier")))
     direction = DIRECTIONS[modifier]
     anchor = context.publication_or_discourse() if modifier in DEICTIC_DIRECTIONS else context.discourse_or_publication()
-    unit = as_the_engine_reads(match.group("unit"))
+    unit = case_folded(match.group("unit"))
     if anchor is None:
         return _unspecified_year(MONTHS.get(unit))
     if unit in MONTHS:
@@ -579,13 +566,13 @@ def _shifted(anchor: Anchor, unit: str, amount: int) -> Optional[Value]:
 
 def offset(match: re.Match, context: Context) -> Optional[Value]:
     """two years later, three months earlier, ten years ago."""
-    amount = NUMBER_WORDS.get(as_the_engine_reads(match.group("number"))) or int(match.group("number"))
-    direction = as_the_engine_reads(match.group("direction"))
+    amount = NUMBER_WORDS.get(case_folded(match.group("number"))) or int(match.group("number"))
+    direction = case_folded(match.group("direction"))
     sign = -1 if direction in ("earlier", "before", "ago") else 1
     anchor = context.publication_or_discourse() if direction == "ago" else context.story_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
-    value = _shifted(anchor, as_the_engine_reads(match.group("unit")), sign * amount)
+    value = _shifted(anchor, case_folded(match.group("unit")), sign * amount)
     if value and match.group("hedge") and value.edtf[-1].isdigit() and "/" not in value.edtf:
         value.edtf += "~"
     if value and direction in ("earlier", "before"):
@@ -597,7 +584,7 @@ def offset(match: re.Match, context: Context) -> Optional[Value]:
 
 def part_of_year(match: re.Match, context: Context) -> Optional[Value]:
     """Early/mid/late in a year, or its beginning/middle/end."""
-    part = as_the_engine_reads((match.group("part") or match.group("part_"))).rstrip("-")
+    part = case_folded((match.group("part") or match.group("part_"))).rstrip("-")
     year = int(match.group("year"))
     first, last = PART_MONTHS[part]
     if first == last:
@@ -609,12 +596,12 @@ def vague_offset(match: re.Match, context: Context) -> Optional[Value]:
     """some days earlier, many years later, decades before: days and weeks stay in the anchor's
     month (roughly); months, years and decades open an interval after (or before) the anchor.
     Nothing counts from them."""
-    direction = as_the_engine_reads(match.group("direction"))
+    direction = case_folded(match.group("direction"))
     later = direction not in ("earlier", "before", "ago")
     anchor = context.publication_or_discourse() if direction == "ago" else context.story_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
-    unit = UNIT_SINGULARS.get(as_the_engine_reads(match.group("unit")))
+    unit = UNIT_SINGULARS.get(case_folded(match.group("unit")))
     if unit == "decade" and context.coarse:
         anchor = context.coarse
     if unit in ("day", "week"):
@@ -707,7 +694,7 @@ def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
     if edges is None:
         return value
     first, last = edges
-    word = re.sub(r"\s+", " ", as_the_engine_reads((cue.group("cue") or cue.group("quantified"))))
+    word = re.sub(r"\s+", " ", case_folded((cue.group("cue") or cue.group("quantified"))))
     if word in UP_TO_CUES:
         if word in ("until", "till") and _negated_clause(cue.string, cue.start()):
             return value  # "did not move again until March 2": it moved on March 2
@@ -721,11 +708,11 @@ def bounded(value: Value, cue: re.Match, context: Context) -> Optional[Value]:
     if anchor is None:
         return value
     if cue.group("number"):
-        amount = NUMBER_WORDS.get(as_the_engine_reads(cue.group("number"))) or int(cue.group("number"))
-        moved = _moved(anchor, as_the_engine_reads(cue.group("unit")), sign * amount)
+        amount = NUMBER_WORDS.get(case_folded(cue.group("number"))) or int(cue.group("number"))
+        moved = _moved(anchor, case_folded(cue.group("unit")), sign * amount)
         return Value(moved, True, Anchor.from_iso(moved)) if moved else None
     if cue.group("vague"):
-        unit, amount = VAGUE_STEPS[as_the_engine_reads(cue.group("vague"))]
+        unit, amount = VAGUE_STEPS[case_folded(cue.group("vague"))]
         bound = _moved(anchor, unit, sign * amount)
     else:
         bound = _moved(anchor, _precision_unit(anchor), sign)
@@ -769,8 +756,8 @@ def weekday(match: re.Match, context: Context) -> Optional[Value]:
     """last Saturday, next Monday, this Friday (from the publication date); "on Monday" in a story
     told day by day is the first such day from the story's date, else the last one before
     publication (the next one after it in the future tense)."""
-    day = WEEKDAYS.index(as_the_engine_reads(match.group("weekday")))
-    modifier = as_the_engine_reads((match.group("modifier") or ""))
+    day = WEEKDAYS.index(case_folded(match.group("weekday")))
+    modifier = case_folded((match.group("modifier") or ""))
     publication = context.publication.as_date() if context.publication else None
     story = context.discourse.as_date() if context.discourse else None
     if modifier in DIRECTIONS and modifier in DEICTIC_DIRECTIONS:
@@ -791,8 +778,8 @@ def day_around(match: re.Match, context: Context) -> Optional[Value]:
     anchor = context.discourse_or_publication()
     if anchor is None:
         return Value("XXXX", relative=True)
-    sign = -1 if as_the_engine_reads(match.group("direction")) in ("before", "earlier") else 1
-    unit = as_the_engine_reads(match.group("unit"))
+    sign = -1 if case_folded(match.group("direction")) in ("before", "earlier") else 1
+    unit = case_folded(match.group("unit"))
     value = _week(anchor, sign) if unit == "week" else _shifted(
         anchor, "day" if unit in ("night", "evening", "morning") else unit, sign)
     if value is not None and sign < 0:
