@@ -207,7 +207,7 @@ def run_distributed(
     progress: Optional[Progress] = None,
     partition_files: int = PARTITION_FILES,
 ) -> Report:
-    """``pipeline.run`` on a cluster: the same database and JSONL lines (in another order)."""
+    """``pipeline.run`` on a cluster: the same database and the same JSONL."""
     settings = settings or Settings()
     report = Report()
     files = list(enumerate(list_files(paths, report.errors)))
@@ -277,7 +277,9 @@ def add_report(report: Report, part: Report, progress: Optional[Progress]) -> No
 
 
 def write_jsonl_parts(client: Client, ids: list[str], url: str, jsonl: TextIO) -> None:
-    """The JSONL of the documents, in order, written by the workers a part at a time."""
+    """The JSONL of the documents, in order, written by the workers a part at a time from the
+    store. Not sent back with each bucket, as ``pipeline.run`` keeps them: buckets finish out of
+    order, and the lines of every bucket waiting for an earlier one would fill the client."""
     parts = [client.submit(jsonl_part, ids[i : i + JSONL_PART], url, pure=False) for i in range(0, len(ids), JSONL_PART)]
     for part in parts:  # in order; the later parts are written meanwhile
         jsonl.write(part.result())
