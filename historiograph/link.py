@@ -19,9 +19,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
+from itertools import islice
 from typing import Iterable, Optional
 
 import numpy as np
@@ -30,6 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rich.table import Table
 
+from .link_storage import AttestationShelf, KeyedRuns, first, key_of
 from .model import Document
 
 # 128 permutations keep the LSH recall near 0.9 at Jaccard 0.5 (32 bands of 4 rows); fewer
@@ -134,6 +137,7 @@ QUOTATION, CLAIM, EVENT = "quotation", "claim", "event"
 CLUSTER_PREFIX = {QUOTATION: "Q", CLAIM: "C", EVENT: "E"}
 # How two attestations were joined, strongest first.
 MATCHES = ("exact", "near_exact", "fragment", "overlap", "variant_translation")
+KINDS = (QUOTATION, CLAIM, EVENT)
 _TEMPLATE = MinHash(num_perm=NUM_PERM)
 
 
@@ -180,7 +184,10 @@ class Attestation:
 
     def record(self) -> dict:
         """The fields, without the cached ones."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in ATTESTATION_FIELDS}
+
+
+ATTESTATION_FIELDS = tuple(f.name for f in fields(Attestation))
 
 
 @dataclass
@@ -263,19 +270,15 @@ def signed_attestations(document: Document) -> list[tuple[Attestation, list[np.n
     return [(att, window_signatures(att)) for att in attestations_of(document)]
 
 
-class BandIndex:
-    """MinHash LSH: windows whose signatures agree on every row of some band are candidates.
+class BandKeys:
+    """MinHash LSH bands as keys: windows whose signatures agree on every row of some band share
+    that band's key, and are candidates.
 
     The bands are those datasketch's ``MinHashLSH`` picks for the threshold. Each band of a
     window becomes one 64-bit key (its rows mixed, with the band's own salt: two different bands
     share a key with odds of 2^-64, and a stray candidate is only compared, never linked on that
-    account). Keys and attestation numbers are kept in sorted numpy runs merged like a binary
-    counter, the newest in a dict: 12 bytes an entry, where dicts of band bytes took about 110
-    and the index grows with every window of every quotation and claim ever linked.
+    account), kept in the index's ``KeyedRuns``.
     """
-
-    # Entries gathered in the dict before they become a sorted run.
-    RECENT_ENTRIES = 1 << 15
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         reference = MinHashLSH(threshold=threshold, num_perm=num_perm)
@@ -283,46 +286,23 @@ class BandIndex:
         mixing = np.random.default_rng(BAND_MIXING_SEED).integers(0, 2**63, self.rows + 1, dtype=np.uint64)
         self._multipliers = mixing[:-1] * np.uint64(2) + np.uint64(1)  # odd: no row is lost to the wrap
         self._salts = np.arange(self.bands, dtype=np.uint64) * mixing[-1]
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, attestation numbers), biggest first
-        self._recent: dict[int, list[int]] = defaultdict(list)
-        self._recent_entries = 0
 
-    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
+    def of(self, hashvalues: np.ndarray) -> list[int]:
         rows = np.asarray(hashvalues, dtype=np.uint64)[: self.bands * self.rows].reshape(self.bands, self.rows)
-        return (rows * self._multipliers).sum(axis=1, dtype=np.uint64) ^ self._salts  # wraps modulo 2^64
+        return ((rows * self._multipliers).sum(axis=1, dtype=np.uint64) ^ self._salts).tolist()  # wraps modulo 2^64
 
-    def query(self, keys: np.ndarray) -> set[int]:
-        found: set[int] = set()
-        for key in keys.tolist():
-            found.update(self._recent.get(key, ()))
-        for run_keys, numbers in self._runs:
-            left, right = run_keys.searchsorted(keys, "left"), run_keys.searchsorted(keys, "right")
-            for start, end in zip(left[right > left].tolist(), right[right > left].tolist()):
-                found.update(numbers[start:end].tolist())
-        return found
-
-    def insert(self, keys: np.ndarray, value: int) -> None:
-        for key in keys.tolist():
-            self._recent[key].append(value)
-        self._recent_entries += len(keys)
-        if self._recent_entries >= self.RECENT_ENTRIES:
-            self._flush()
-
-    def _flush(self) -> None:
-        keys = np.fromiter((key for key, values in self._recent.items() for _ in values), np.uint64)
-        numbers = np.fromiter((value for values in self._recent.values() for value in values), np.int32)
-        self._recent.clear()
-        self._recent_entries = 0
-        run = _sorted_run(keys, numbers)
-        while self._runs and len(self._runs[-1][0]) <= len(run[0]):  # merge runs of like size
-            older_keys, older_numbers = self._runs.pop()
-            run = _sorted_run(np.concatenate([older_keys, run[0]]), np.concatenate([older_numbers, run[1]]))
-        self._runs.append(run)
+    def of_windows(self, signatures: list[np.ndarray]) -> list[int]:
+        return [key for hashvalues in signatures for key in self.of(hashvalues)]
 
 
-def _sorted_run(keys: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = keys.argsort(kind="stable")
-    return keys[order], numbers[order]
+def pack_signatures(signatures: list[np.ndarray]) -> bytes:
+    """Window MinHashes as NUM_PERM uint32 each (MinHash's values are below 2^32)."""
+    return b"".join(np.asarray(s, dtype=np.uint32).tobytes() for s in signatures)
+
+
+def unpack_signatures(blob: Optional[bytes]) -> list[np.ndarray]:
+    values = np.frombuffer(blob or b"", dtype=np.uint32)
+    return [values[i : i + NUM_PERM] for i in range(0, len(values), NUM_PERM)]
 
 
 def name_parts(name: Optional[str]) -> list[str]:
@@ -500,24 +480,26 @@ def match_events(a: Attestation, b: Attestation) -> Optional[str]:
 
 
 class LinkIndex:
-    """Attestations clustered as they are added; never re-reads what it already holds."""
+    """Attestations clustered as they are added; never re-reads what it already holds.
+
+    Per attestation it keeps a few numbers in arrays (its cluster, its match, the next member of
+    its cluster) and its entries in one ``KeyedRuns``: the attestation itself is on the
+    ``AttestationShelf``, read back when it is a candidate or a cluster is summarised.
+    """
 
     def __init__(self) -> None:
-        self.attestations: list[Attestation] = []
-        self.parent: list[int] = []
-        self.matches: list[Optional[str]] = []  # None: alone in its cluster so far
-        self.signatures: list[list[np.ndarray]] = []
-        self._bands = BandIndex(LSH_THRESHOLD, NUM_PERM)  # attestation seqs by window bands
-        self._latest_band_keys: tuple[int, list[np.ndarray]] = (-1, [])
-        self._by_speaker: dict[str, list[int]] = defaultdict(list)
-        self._postings: dict[str, list[int]] = defaultdict(list)  # "e:word", "p:word word" -> seqs
-        self._keys: dict[str, int] = {}
-        self._same_words: dict[tuple[str, str, str], int] = {}  # same_words_key -> first seq
-        self._members: dict[int, list[int]] = {}  # root -> every member, kept on union
-        self.touched: set[int] = set()  # roots changed since the caller last saved
+        self.attestations = AttestationShelf(lambda values: Attestation(*values))
+        self.parent = array("i")  # union-find; the oldest member is the root
+        self._match = array("b")  # index into MATCHES; -1: alone in its cluster so far
+        self._kind = array("b")  # index into KINDS
+        self._next = array("i")  # the member added to its cluster after it, or -1
+        self._last = array("i")  # a root's last member
+        self._touched = bytearray()  # 1: a root changed since the caller last saved
+        self._keyed = KeyedRuns()  # every lookup: "k:" key, same words, pairs, terms, speakers, bands
+        self._bands = BandKeys(LSH_THRESHOLD, NUM_PERM)
 
     def __len__(self) -> int:
-        return len(self.attestations)
+        return len(self.parent)
 
     # adding
 
@@ -528,67 +510,76 @@ class LinkIndex:
     def add_signed(self, signed: Iterable[tuple[Attestation, Optional[list[np.ndarray]]]]) -> set[int]:
         """Link attestations, each with its window signatures if already computed (by the Dask
         worker that extracted it); the roots of the clusters touched."""
-        touched = {self.add(att, signatures) for att, signatures in signed}
-        return {self.find(seq) for seq in touched}
+        added = {self.add(att, signatures) for att, signatures in signed}
+        return {self.find(seq) for seq in added}
 
     def add(self, att: Attestation, signatures: Optional[list[np.ndarray]] = None) -> int:
         """Index one attestation, join it to every confirmed match; its sequence number."""
-        if att.key in self._keys:
-            return self._keys[att.key]
-        seq = self._append(att, len(self.attestations), None)
-        original = self._same_words.get(same_words_key(att))
+        entries = entries_by_role(att, [] if signatures is None else self._bands.of_windows(signatures))
+        found = self._probe(entries)
+        seq = first(found["key"][0], lambda s: self.attestations[s].key == att.key)
+        if seq is not None:
+            return seq
+        original = first(found["same words"][0], lambda s: same_words_key(self.attestations[s]) == same_words_key(att))
         if original is not None:
             # the very same words are indexed already: join them; nothing to compare or index
+            seq = self._append(att, len(self), None, b"", entries["key"])
             self._join(seq, original, "exact")
-            self.signatures.append([])
         else:
-            self.signatures.append(window_signatures(att) if signatures is None else signatures)
-            for other, match in self._confirmed(seq):
+            if signatures is None:
+                signatures = window_signatures(att)
+                entries["bands"] = self._bands.of_windows(signatures)
+                found["bands"] = self._keyed.each(entries["bands"])
+            seq = self._append(att, len(self), None, pack_signatures(signatures), [e for each in entries.values() for e in each])
+            for other, match in self._confirmed(seq, att, self._candidates(att, found)):
                 self._join(seq, other, match)
-            self._index(seq)
-        self.touched.add(self.find(seq))
+        self._touched[self.find(seq)] = 1
         return seq
 
-    def _append(self, att: Attestation, root: int, match: Optional[str]) -> int:
-        seq = len(self.attestations)
-        self.attestations.append(att)
+    def _probe(self, entries: dict[str, list[int]]) -> dict[str, list[list[int]]]:
+        """What the index holds under each entry, by role; in one lookup."""
+        found = iter(self._keyed.each([entry for each in entries.values() for entry in each]))
+        return {role: list(islice(found, len(each))) for role, each in entries.items()}
+
+    def _append(self, att: Attestation, root: int, match: Optional[str], signatures: bytes, entries: list[int]) -> int:
+        """Number it, place it in its cluster (as its root, or after the root's last member), and
+        enter it under its entries."""
+        seq = self.attestations.append(tuple(getattr(att, name) for name in ATTESTATION_FIELDS), signatures, att)
         self.parent.append(root)
-        self.matches.append(match)
-        self._keys[att.key] = seq
-        self._members.setdefault(root, []).append(seq)
+        self._match.append(MATCHES.index(match) if match else -1)
+        self._kind.append(KINDS.index(att.kind))
+        self._next.append(-1)
+        self._last.append(seq)
+        self._touched.append(0)
+        if root != seq:
+            self._next[self._last[root]] = seq
+            self._last[root] = seq
+        self._keyed.insert(entries, seq)
         return seq
 
     def _join(self, seq: int, other: int, match: str) -> None:
         self._union(seq, other)
-        self.matches[seq] = _stronger(self.matches[seq], match)
-        self.matches[other] = _stronger(self.matches[other], match)
+        for each in (seq, other):
+            code = self._match[each]
+            self._match[each] = MATCHES.index(match) if code < 0 else min(code, MATCHES.index(match))
 
-    def _candidates(self, seq: int) -> set[int]:
-        att = self.attestations[seq]
+    def _candidates(self, att: Attestation, probe: dict[str, list[list[int]]]) -> set[int]:
         if att.kind == EVENT:
-            return self._events_sharing_terms(att)
-        found = self._posted(pair_keys(att), PAIR_MAX_POSTINGS)
-        for keys in self._band_keys_of(seq):
-            found.update(self._bands.query(keys))
-        if att.kind == QUOTATION and att.speaker_name:
-            found.update(self._by_speaker.get(speaker_key(att.speaker_name), ())[-VARIANT_MAX_CANDIDATES:])
+            return self._events_sharing_terms(probe["terms"])
+        found = {seq for postings in probe["pairs"] if len(postings) < PAIR_MAX_POSTINGS for seq in postings}
+        for postings in probe["bands"]:
+            found.update(postings)
+        for postings in probe["speaker"]:
+            found.update(postings[-VARIANT_MAX_CANDIDATES:])
         return found
 
-    def _posted(self, keys: Iterable[str], limit: int) -> set[int]:
-        found: set[int] = set()
-        for key in keys:
-            postings = self._postings.get(key, ())
-            if len(postings) < limit:
-                found.update(postings)
-        return found
-
-    def _events_sharing_terms(self, att: Attestation) -> set[int]:
+    @staticmethod
+    def _events_sharing_terms(postings_of_terms: list[list[int]]) -> set[int]:
         """Events that share enough terms with this one to match (``match_events`` wants two),
         counted from the postings: most share one common word and are never compared."""
         counts: Counter[int] = Counter()
         skipped = False
-        for key in event_keys(att):
-            postings = self._postings.get(key, ())
+        for postings in postings_of_terms:
             if len(postings) < EVENT_MAX_POSTINGS:
                 counts.update(postings)
             else:
@@ -596,94 +587,96 @@ class LinkIndex:
         needed = 1 if skipped else 2
         return {seq for seq, shared in counts.items() if shared >= needed}
 
-    def _confirmed(self, seq: int) -> Iterable[tuple[int, str]]:
-        att = self.attestations[seq]
-        for other in sorted(self._candidates(seq)):
-            candidate = self.attestations[other]
+    def _confirmed(self, seq: int, att: Attestation, candidates: set[int]) -> Iterable[tuple[int, str]]:
+        kind = self._kind[seq]
+        for other in sorted(candidates):
             # one confirmed member stands for its whole cluster: a quotation copied a thousand
             # times costs one comparison per new copy, not a thousand
-            if candidate.kind != att.kind or self.find(other) == self.find(seq):
+            if self._kind[other] != kind or self.find(other) == self.find(seq):
                 continue
-            match = confirm(att, candidate)
+            match = confirm(att, self.attestations[other])
             if match:
                 yield other, match
 
-    def _band_keys_of(self, seq: int) -> list[np.ndarray]:
-        """The band keys of each window; kept for the latest attestation, which is queried and
-        then inserted."""
-        if self._latest_band_keys[0] != seq:
-            self._latest_band_keys = (seq, [self._bands.band_keys(sig) for sig in self.signatures[seq]])
-        return self._latest_band_keys[1]
-
-    def _index(self, seq: int) -> None:
-        att = self.attestations[seq]
-        self._same_words.setdefault(same_words_key(att), seq)
-        if att.kind == EVENT:
-            for key in event_keys(att):
-                self._postings[key].append(seq)
-            return
-        for key in pair_keys(att):
-            self._postings[key].append(seq)
-        for keys in self._band_keys_of(seq):
-            self._bands.insert(keys, seq)
-        if att.kind == QUOTATION and att.speaker_name:
-            self._by_speaker[speaker_key(att.speaker_name)].append(seq)
-
     # restoring from stored rows (no rehashing, no re-confirming)
 
-    def restore(self, att: Attestation, root: int, match: Optional[str], sigs: list[np.ndarray]) -> int:
-        seq = self._append(att, min(root, len(self.attestations)), match)
-        self.signatures.append(sigs)
-        if same_words_key(att) not in self._same_words:
-            self._index(seq)
-        return seq
+    def restore(self, att: Attestation, root: int, match: Optional[str], signatures: bytes) -> int:
+        entries = entries_by_role(att, [])
+        [same_words] = self._probe({"same words": entries["same words"]})["same words"]
+        if first(same_words, lambda s: same_words_key(self.attestations[s]) == same_words_key(att)) is None:
+            entries["bands"] = self._bands.of_windows(unpack_signatures(signatures))
+            indexed = [e for each in entries.values() for e in each]
+        else:
+            indexed = entries["key"]
+        return self._append(att, min(root, len(self)), match, signatures, indexed)
 
     # union-find: the oldest member is the root, so a cluster keeps its id as it grows
 
     def find(self, seq: int) -> int:
+        parent = self.parent
         root = seq
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[seq] != root:
-            self.parent[seq], seq = root, self.parent[seq]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[seq] != root:
+            parent[seq], seq = root, parent[seq]
         return root
 
     def _union(self, a: int, b: int) -> None:
-        first, second = self.find(a), self.find(b)
-        if first != second:
-            old, young = min(first, second), max(first, second)
+        first_root, second_root = self.find(a), self.find(b)
+        if first_root != second_root:
+            old, young = min(first_root, second_root), max(first_root, second_root)
             self.parent[young] = old
-            self._members[old].extend(self._members.pop(young))
-            self.touched.discard(young)
-            self.touched.add(old)
+            self._next[self._last[old]] = young  # the young cluster's members follow the old's
+            self._last[old] = self._last[young]
+            self._touched[old] = 1
 
     # reading
 
+    def match_of(self, seq: int) -> Optional[str]:
+        """The strongest match that joined this attestation to its cluster; None if alone."""
+        code = self._match[seq]
+        return MATCHES[code] if code >= 0 else None
+
+    def touched_roots(self) -> list[int]:
+        """The clusters changed since ``clear_touched``, by their roots."""
+        flagged = np.flatnonzero(np.frombuffer(self._touched, dtype=np.uint8)).tolist()
+        return sorted({self.find(seq) for seq in flagged})
+
+    def clear_touched(self) -> None:
+        self._touched = bytearray(len(self))
+
     def cluster_id(self, seq: int) -> str:
         root = self.find(seq)
-        return f"{CLUSTER_PREFIX[self.attestations[root].kind]}{root + 1}"
+        return f"{CLUSTER_PREFIX[KINDS[self._kind[root]]]}{root + 1}"
 
     def members(self, root: int) -> list[int]:
-        return self._members[self.find(root)]
+        """Every member of the cluster, in the order they joined it."""
+        seq, found = self.find(root), []
+        while seq >= 0:
+            found.append(seq)
+            seq = self._next[seq]
+        return found
 
     def clusters(self, min_size: int = 1) -> list[Cluster]:
-        return [self.cluster(root) for root, seqs in self._members.items() if len(seqs) >= min_size]
+        roots = (seq for seq in range(len(self)) if self.parent[seq] == seq)
+        return [self.cluster(root) for root in roots if min_size <= 1 or len(self.members(root)) >= min_size]
 
     def cluster(self, root: int) -> Cluster:
         seqs = self.members(root)
-        return summarise(
-            self.cluster_id(root),
-            [self.attestations[s] for s in seqs],
-            [self.matches[s] for s in seqs],
-        )
+        return summarise(self.cluster_id(root), [self.attestations[s] for s in seqs], [self.match_of(s) for s in seqs])
+
+    def seq_of(self, key: str) -> Optional[int]:
+        """The sequence number of the attestation with this key ("doc#q3"), or None."""
+        [known] = self._keyed.each([_key_entry(key)])
+        return first(known, lambda s: self.attestations[s].key == key)
 
     def cluster_of(self, key: str) -> Optional[Cluster]:
-        seq = self._keys.get(key)
+        seq = self.seq_of(key)
         return None if seq is None else self.cluster(seq)
 
     def cluster_id_of(self, key: str) -> Optional[str]:
         """The cluster id of the attestation with this key ("doc#q3"), or None."""
-        seq = self._keys.get(key)
+        seq = self.seq_of(key)
         return None if seq is None else self.cluster_id(seq)
 
     def cluster_ids(self) -> dict[str, str]:
@@ -693,12 +686,18 @@ class LinkIndex:
     def lookup(self, words: str) -> Optional[int]:
         """The quotation or claim that best matches some words of it, or None."""
         probe = Attestation(document_id="", item_id="", kind=QUOTATION, text=words)
-        candidates = self._posted(pair_keys(probe), PAIR_MAX_POSTINGS)
-        for window in windows(content_words(words)):
-            candidates.update(self._bands.query(self._bands.band_keys(signature(window))))
-        for kind in (QUOTATION, CLAIM):
-            candidates.add(self._same_words.get((kind, probe.words, ""), -1))
-        scored = [(closeness(probe.words, self.attestations[seq].words), seq) for seq in candidates if seq >= 0]
+        pairs = pair_entries(probe)
+        same = [_same_words_entry(Attestation("", "", kind, words)) for kind in (QUOTATION, CLAIM)]
+        bands = [key for window in windows(content_words(words)) for key in self._bands.of(signature(window))]
+        found_each = self._keyed.each(pairs + same + bands)
+        candidates = {seq for postings in found_each[: len(pairs)] if len(postings) < PAIR_MAX_POSTINGS for seq in postings}
+        for postings in found_each[len(pairs) + len(same) :]:
+            candidates.update(postings)
+        for kind, postings in zip((QUOTATION, CLAIM), found_each[len(pairs) : len(pairs) + len(same)]):
+            original = first(postings, lambda s: same_words_key(self.attestations[s]) == (kind, probe.words, ""))
+            if original is not None:
+                candidates.add(original)
+        scored = [(closeness(probe.words, self.attestations[seq].words), seq) for seq in candidates]
         score, best = max(scored, default=(0, None))
         return best if score >= LOOKUP_MIN_SCORE else None
 
@@ -717,13 +716,41 @@ def same_words_key(att: Attestation) -> tuple[str, str, str]:
     return (att.kind, att.words, speaker_key(att.speaker_name or "") if att.kind == CLAIM else "")
 
 
-def event_keys(att: Attestation) -> list[str]:
-    return [f"e:{word}" for word in att.event_terms]
+def entries_by_role(att: Attestation, band_keys: list[int]) -> dict[str, list[int]]:
+    """The index entries of an attestation, by role: its key; the same words (the first with
+    them is indexed, the rest join it); an event's terms, or the word pairs, bands and speaker
+    of a quotation or claim (only quotations are looked up by speaker, for variants)."""
+    entries = {"key": [_key_entry(att.key)], "same words": [_same_words_entry(att)]}
+    if att.kind == EVENT:
+        entries["terms"] = event_entries(att)
+        return entries
+    entries["pairs"] = pair_entries(att)
+    entries["bands"] = band_keys
+    entries["speaker"] = [_speaker_entry(att.speaker_name)] if att.kind == QUOTATION and att.speaker_name else []
+    return entries
 
 
-def pair_keys(att: Attestation) -> set[str]:
+def event_entries(att: Attestation) -> list[int]:
+    """The index entries of an event's terms: its candidates share them."""
+    return [key_of("e", word) for word in att.event_terms]
+
+
+def pair_entries(att: Attestation) -> list[int]:
+    """The index entries of its adjacent content-word pairs, each once."""
     words = content_words(att.text)
-    return {f"p:{a} {b}" for a, b in zip(words, words[1:])}
+    return [key_of("p", *pair) for pair in set(zip(words, words[1:]))]
+
+
+def _same_words_entry(att: Attestation) -> int:
+    return key_of("w", *same_words_key(att))
+
+
+def _key_entry(key: str) -> int:
+    return key_of("k", key)
+
+
+def _speaker_entry(name: str) -> int:
+    return key_of("s", speaker_key(name))
 
 
 def speaker_key(name: str) -> str:
@@ -737,12 +764,6 @@ def confirm(a: Attestation, b: Attestation) -> Optional[str]:
     if a.kind == CLAIM:
         return match_claims(a, b)
     return match_quotations(a, b) or match_variant(a, b)
-
-
-def _stronger(a: Optional[str], b: str) -> str:
-    if a is None:
-        return b
-    return a if MATCHES.index(a) <= MATCHES.index(b) else b
 
 
 # -- one cluster read -----------------------------------------------------------------------

@@ -7,11 +7,12 @@ user's file holds stops the run.
 from __future__ import annotations
 
 import gc
+import pickle
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, TextIO
+from typing import BinaryIO, Callable, Iterable, Iterator, Optional, TextIO
 
 from .clean import CleanError, clean_source, repeated_lines
 from .export.jsonl import document_json, with_cluster_ids
@@ -21,7 +22,7 @@ from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_doc
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
 from .link import signed_attestations
-from .store.links import link_new_attestations
+from .store.links import linking
 from .stream import corpus_documents
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -148,26 +149,48 @@ def run(
     settings = settings or Settings()
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
-    # each document's link attestations, signed while it is at hand (the index will hold them
-    # all anyway), and its JSONL line, kept on disk until linking gives the cluster ids
-    built: dict[str, list] = {}
+    seen: set[str] = set()
     batch: list[Document] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, bulk_collection():
+    # each document's JSONL line and its link attestations (signed while it is at hand) wait on
+    # disk until every document is stored: then they are linked, and the lines get cluster ids
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as signed, \
+            bulk_collection():
         for done, document in enumerate(extract(documents, settings, errors=report.errors), start=1):
             batch.append(document)
-            if document.id not in built:  # two files with one text are one document
-                built[document.id] = signed_attestations(document)
+            if document.id not in seen:  # two files with one text are one document
+                seen.add(document.id)
+                pickle.dump(signed_attestations(document), signed, protocol=pickle.HIGHEST_PROTOCOL)
                 unlinked.write(document_json(document) + "\n")
             if len(batch) == SAVE_BATCH:
                 save_batch(store, batch)
             if progress:
                 progress("extract", done, None)
         save_batch(store, batch)
-        index = link_new_attestations(store.engine, (pair for signed in built.values() for pair in signed))
-        unlinked.seek(0)
-        for line in unlinked:
-            jsonl.write(with_cluster_ids(line, index.cluster_id_of))
+        link_and_write(store, signed, unlinked, jsonl)
     return report
+
+
+def link_and_write(store: Store, signed: BinaryIO, unlinked: TextIO, jsonl: TextIO) -> None:
+    """Link the documents' attestations, in the order they were read, into the stored index, and
+    write their lines with the cluster ids; one document at a time from the files."""
+    with tempfile.TemporaryFile() as placed:
+        signed.seek(0)
+        with linking(store.engine) as index:
+            for attestations in pickled(signed):
+                pickle.dump({att.key: index.add(att, sigs) for att, sigs in attestations}, placed)
+        placed.seek(0)
+        unlinked.seek(0)
+        for line, seqs in zip(unlinked, pickled(placed)):
+            jsonl.write(with_cluster_ids(line, lambda key: index.cluster_id(seqs[key]) if key in seqs else None))
+
+
+def pickled(stream: BinaryIO) -> Iterator:
+    """The objects pickled one after another into a file, from where it stands."""
+    while True:
+        try:
+            yield pickle.load(stream)
+        except EOFError:
+            return
 
 
 def save_batch(store: Store, batch: list[Document]) -> None:

@@ -105,7 +105,7 @@ def test_stored_index_is_rebuilt_from_signatures_and_keeps_cluster_ids(db):
     ids = index.cluster_ids()
     assert ids["harbour1#q1"] == ids["harbour2#q1"] == ids["harbour3#q1"] != ids["harbour4#q1"]
     assert ids["harbour1#t1"] == ids["harbour3#t1"]
-    assert index.signatures[0] and index.lookup("any clock in the harbour office") is not None
+    assert index.attestations.signatures(0) and index.lookup("any clock in the harbour office") is not None
     link_new_documents(store.engine, FIRST_BATCH)  # linking again adds nothing
     with store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(link_attestations)).scalar_one() == 7

@@ -11,18 +11,16 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Iterable, Iterator, Optional
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import JSON, Column, Float, Integer, LargeBinary, String, Table, Text, delete, insert, select, text, update
 from sqlalchemy.engine import Engine
 
 from ..link import (
+    ATTESTATION_FIELDS,
     CLUSTER_PREFIX,
     LOOKUP_MIN_SCORE,
-    NUM_PERM,
     Attestation,
     LinkIndex,
-    attestations_of,
     closeness,
     normalise,
     time_item_id,
@@ -74,19 +72,6 @@ link_conflicts = Table(
     Column("data", JSON),
 )
 
-ATTESTATION_FIELDS = ("document_id", "item_id", "kind", "text", "document_date", "speaker_name",
-                      "work_title", "work_year", "value", "context")
-
-
-def pack(signatures: list[np.ndarray]) -> bytes:
-    return b"".join(np.asarray(s, dtype=np.uint32).tobytes() for s in signatures)
-
-
-def unpack(blob: Optional[bytes]) -> list[np.ndarray]:
-    values = np.frombuffer(blob or b"", dtype=np.uint32)
-    return [values[i : i + NUM_PERM] for i in range(0, len(values), NUM_PERM)]  # as MinHash makes them
-
-
 def root_seq(cluster_id: str) -> int:
     return int(cluster_id.lstrip("".join(CLUSTER_PREFIX.values()))) - 1
 
@@ -101,44 +86,53 @@ def load_index(engine: Engine) -> LinkIndex:
             att = Attestation(**{name: row[name] for name in ATTESTATION_FIELDS})
             att.context = att.context or ""
             root = renumbered.get(root_seq(row["cluster_id"]), len(index))
-            renumbered[row["seq"]] = index.restore(att, root, row["match"], unpack(row["signature"]))
-    index.touched.clear()
+            renumbered[row["seq"]] = index.restore(att, root, row["match"], row["signature"] or b"")
+    return index
     return index
 
 
 def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:
-    """Write attestations from ``stored`` on, and rewrite every cluster touched since loading."""
-    touched = {index.find(root) for root in index.touched}
-    members = sorted({seq for root in touched for seq in index.members(root)})
+    """Write attestations from ``stored`` on, and rewrite every cluster touched since loading;
+    a page at a time, so that a corpus's worth of new clusters is never held at once."""
+    touched = index.touched_roots()
     with engine.begin() as connection:
-        if len(index) > stored:
-            connection.execute(insert(link_attestations), [_attestation_row(index, s) for s in range(stored, len(index))])
-        old_ids = set(connection.execute(
-            select(link_attestations.c.cluster_id).where(link_attestations.c.seq.in_(members))
-        ).scalars()) if members else set()
-        for seq in members:
-            if seq < stored:
-                connection.execute(
-                    update(link_attestations).where(link_attestations.c.seq == seq)
-                    .values(cluster_id=index.cluster_id(seq), match=index.matches[seq])
-                )
-        old_ids |= {index.cluster_id(root) for root in touched}
-        connection.execute(delete(link_conflicts).where(link_conflicts.c.cluster_id.in_(old_ids)))
-        connection.execute(delete(link_clusters).where(link_clusters.c.id.in_(old_ids)))
-        clusters = [index.cluster(root) for root in touched]
-        if clusters:
-            connection.execute(insert(link_clusters), [_cluster_row(c) for c in clusters])
-        conflict_rows = [_conflict_row(c) for cluster in clusters for c in cluster.conflicts]
-        if conflict_rows:
-            connection.execute(insert(link_conflicts), conflict_rows)
-    index.touched.clear()
+        for start in range(stored, len(index), PAGE):
+            rows = [_attestation_row(index, seq) for seq in range(start, min(start + PAGE, len(index)))]
+            connection.execute(insert(link_attestations), rows)
+        for start in range(0, len(touched), PAGE):
+            _rewrite_clusters(connection, index, touched[start : start + PAGE], stored)
+    index.clear_touched()
+
+
+def _rewrite_clusters(connection, index: LinkIndex, roots: list[int], stored: int) -> None:
+    """The clusters of these roots as they are now, in place of every cluster their members were
+    stored in (joined clusters take the oldest one's id)."""
+    old_members = [seq for root in roots for seq in index.members(root) if seq < stored]
+    old_ids = {index.cluster_id(root) for root in roots}
+    for start in range(0, len(old_members), PAGE):
+        page = old_members[start : start + PAGE]
+        old_ids.update(connection.execute(
+            select(link_attestations.c.cluster_id).where(link_attestations.c.seq.in_(page))
+        ).scalars())
+        for seq in page:
+            connection.execute(
+                update(link_attestations).where(link_attestations.c.seq == seq)
+                .values(cluster_id=index.cluster_id(seq), match=index.match_of(seq))
+            )
+    connection.execute(delete(link_conflicts).where(link_conflicts.c.cluster_id.in_(old_ids)))
+    connection.execute(delete(link_clusters).where(link_clusters.c.id.in_(old_ids)))
+    clusters = [index.cluster(root) for root in roots]
+    connection.execute(insert(link_clusters), [_cluster_row(c) for c in clusters])
+    conflict_rows = [_conflict_row(c) for cluster in clusters for c in cluster.conflicts]
+    if conflict_rows:
+        connection.execute(insert(link_conflicts), conflict_rows)
 
 
 def _attestation_row(index: LinkIndex, seq: int) -> dict:
     att = index.attestations[seq]
     row = {name: getattr(att, name) for name in ATTESTATION_FIELDS}
-    return {**row, "key": att.key, "seq": seq, "cluster_id": index.cluster_id(seq), "match": index.matches[seq],
-            "signature": pack(index.signatures[seq])}
+    return {**row, "key": att.key, "seq": seq, "cluster_id": index.cluster_id(seq), "match": index.match_of(seq),
+            "signature": index.attestations.signatures(seq)}
 
 
 def _cluster_row(cluster) -> dict:
@@ -184,14 +178,8 @@ def exclusive_linking(engine: Engine) -> Iterator[None]:
 
 def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkIndex:
     """Link documents into the stored clusters (incrementally) and save what changed."""
-    return link_new_attestations(engine, ((att, None) for document in documents for att in attestations_of(document)))
-
-
-def link_new_attestations(engine: Engine, signed: Iterable[tuple[Attestation, Optional[list[np.ndarray]]]]) -> LinkIndex:
-    """``link_new_documents`` for attestations taken from documents already, each with its window
-    signatures where they were computed (by the Dask worker that extracted the document)."""
     with linking(engine) as index:
-        index.add_signed(signed)
+        index.add_documents(documents)
     return index
 
 

@@ -1,0 +1,84 @@
+"""Where the link index keeps what it holds: keyed runs, the attestation shelf, and what an
+attestation costs in memory."""
+import gc
+import random
+import tracemalloc
+
+import pytest
+
+from historiograph.link import QUOTATION, Attestation, LinkIndex, normalise
+from historiograph.link_storage import AttestationShelf, KeyedRuns, first, key_of
+
+
+@pytest.mark.parametrize("recent_entries, merge_ratio", [(KeyedRuns.RECENT_ENTRIES, 4), (16, 4), (16, 1), (5, 2)])
+def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge_ratio, monkeypatch):
+    monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", recent_entries)
+    monkeypatch.setattr(KeyedRuns, "MERGE_RATIO", merge_ratio)
+    rng = random.Random(5)
+    keys = [rng.getrandbits(64) for _ in range(40)]  # few keys: many values each, across runs
+    runs, expected = KeyedRuns(), {}
+    for value in range(600):
+        chosen = rng.choices(keys, k=rng.randint(1, 6))  # a key twice in one insert is entered once
+        runs.insert(chosen, value)
+        for key in dict.fromkeys(chosen):
+            expected.setdefault(key, []).append(value)
+        if value % 97 == 0:
+            probe = rng.sample(keys, 10) + [rng.getrandbits(64)]
+            assert runs.each(probe) == [expected.get(key, []) for key in probe]
+    assert runs.each(keys) == [expected.get(key, []) for key in keys]
+    assert runs.each([]) == []
+
+
+def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch):
+    monkeypatch.setattr(AttestationShelf, "BUFFERED", 300)  # records straddle what is written out
+    monkeypatch.setattr(AttestationShelf, "CACHED", 3)
+    shelf = AttestationShelf(lambda fields: ("made", fields))
+    records = [((f"doc{n}", "q1", "é" * (n % 17)), bytes([n % 256]) * (n % 9)) for n in range(200)]
+    for number, (fields, signatures) in enumerate(records):
+        assert shelf.append(fields, signatures, ("made", fields)) == number
+    assert len(shelf) == 200
+    for number in random.Random(2).sample(range(200), 200):
+        assert shelf[number] == ("made", records[number][0])
+        assert shelf.signatures(number) == records[number][1]
+    assert list(shelf)[7] == ("made", records[7][0])
+    shelf.close()
+
+
+def test_keys_only_propose_and_first_takes_the_one_asked_for():
+    assert key_of("p", "a", "b") == key_of("p", "a", "b") != key_of("p", "a b")
+    assert first([3, 5, 8], lambda value: value > 4) == 5
+    assert first([3], lambda value: value > 4) is None
+
+
+def quotation(number: int, rng: random.Random, vocabulary: list[str]) -> Attestation:
+    return Attestation(document_id=f"d{number}", item_id="q1", kind=QUOTATION, text=" ".join(rng.choices(vocabulary, k=6)),
+                       context=" ".join(rng.choices(vocabulary, k=40)))
+
+
+def test_an_attestation_costs_the_index_a_few_hundred_bytes_not_its_text(monkeypatch):
+    """The index once kept every attestation as objects (about 3 KB each with the word sets read
+    to compare it); now its words and context are on the shelf, and what grows is a few arrays
+    and its keyed entries: 12 bytes each, some 40 for a one-window quotation. The caches, which
+    do not grow with the index, are made small to see past them."""
+    monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", 1024)
+    monkeypatch.setattr(AttestationShelf, "CACHED", 16)
+    monkeypatch.setattr(AttestationShelf, "BUFFERED", 4096)
+    rng = random.Random(11)
+    vocabulary = [f"word{n}" for n in range(5000)]
+    index = LinkIndex()
+
+    def traced_after(numbers: range) -> int:
+        index.add_signed((quotation(n, rng, vocabulary), None) for n in numbers)
+        normalise.cache_clear()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0]
+
+    tracemalloc.start()
+    try:
+        before = traced_after(range(500))
+        added = 2000
+        grown = traced_after(range(500, 500 + added)) - before
+    finally:
+        tracemalloc.stop()
+    assert len(index) == 500 + added
+    assert grown / added < 800, f"{grown / added:.0f} bytes an attestation"
