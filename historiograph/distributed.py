@@ -2,8 +2,9 @@
 
 The same three passes as the single-process run (see stream.py), each a task per partition of
 files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketches the copies,
-and the client works out the merge plan from the signatures alone. Pass 3 is the shuffle by
-merge key (a component of MinHash LSH candidates, or the copy itself): the client routes every
+and the client works out the merge plan from the signatures, the candidate pairs confirmed by
+tasks that read those copies again. Pass 3 is the shuffle by merge key (a group of confirmed
+copies of one article, or the copy itself): the client routes every
 copy to the bucket of its key (buckets are ranges of the single-process run's order, of about
 equal text), and each bucket task reads the files holding its copies again, so all copies of an
 article meet in one task, which builds the Documents, parses and extracts them with its
@@ -36,7 +37,20 @@ from .link import LinkIndex, signed_attestations
 from .pipeline import Progress, Report, Settings, bulk_collection, extract
 from .store import Store
 from .store.links import attach_clusters, linking
-from .stream import MergePlan, Pass, Place, Sketch, cleaned_copies, count_lines, finish, list_files, numbered_sources, sketch
+from .stream import (
+    MergePlan,
+    Pass,
+    Place,
+    Sketch,
+    cleaned_copies,
+    confirm_candidates,
+    copy_reader,
+    count_lines,
+    finish,
+    list_files,
+    numbered_sources,
+    sketch,
+)
 
 # Files per partition of passes 1-3: big enough that a task outweighs its scheduling.
 PARTITION_FILES = 16
@@ -50,6 +64,8 @@ LOCAL_WORKER_CONFIG = {
 }
 # How long to wait for a scheduler given by address before saying it cannot be reached.
 SCHEDULER_TIMEOUT = "10s"
+# Candidate pairs of copies confirmed per task (each reads its pairs' copies again).
+CONFIRM_BATCH = 500
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 
@@ -62,7 +78,7 @@ Partition = list[tuple[int, Path]]
 class Built(NamedTuple):
     """A document pass 3 built and saved, with what the client needs to link it."""
 
-    order: tuple[Place, int]  # where the single-process run builds it: the key's last copy, then rank
+    order: Place  # where the single-process run builds it: at its key's last copy
     id: str
     signed: list  # its attestations with their window signatures (link.signed_attestations)
 
@@ -129,6 +145,21 @@ def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) 
     return [sketch(place, copy) for place, copy in copies], found
 
 
+def confirm_on_cluster(client: Client, pairs: list[tuple[Place, Place]], files: dict[int, Path], repeated,
+                       settings: Settings) -> list[tuple[Place, Place]]:
+    """``stream.confirm_candidates`` over the candidate pairs, a batch a task. A pair joined
+    through others in another batch is tested all the same: the groups come out the same."""
+    batches = [pairs[i : i + CONFIRM_BATCH] for i in range(0, len(pairs), CONFIRM_BATCH)]
+    futures = [client.submit(confirm_batch, batch, {place[0]: files[place[0]] for pair in batch for place in pair},
+                             repeated, settings.max_bytes, settings.merge_threshold, pure=False) for batch in batches]
+    return [pair for confirmed in client.gather(futures) for pair in confirmed]
+
+
+def confirm_batch(pairs: list[tuple[Place, Place]], files: dict[int, Path], repeated: frozenset[str], max_bytes: int,
+                  threshold: float) -> list[tuple[Place, Place]]:
+    return confirm_candidates(pairs, copy_reader(files, repeated, max_bytes), threshold)
+
+
 def load_pipelines(client: Client, model: str) -> list:
     """Futures that load the spaCy pipeline in every worker (elsewhere if one dies meanwhile)."""
     return [client.submit(load_worker_pipeline, model, workers=[address], allow_other_workers=True, pure=False)
@@ -177,16 +208,16 @@ def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: fr
         if bucket_of(key, plan, bounds) == bucket:
             keyed.setdefault(key, []).append((place, copy))
     report = Report()
-    # the single-process run builds a key's documents when it reads the key's last copy
-    orders, documents = [], []
-    for key in sorted(keyed, key=plan.last_place):
-        for number, document in enumerate(plan.merge(key, keyed[key])):
-            orders.append((plan.last_place(key), number))
-            documents.append(finish(document, settings, report))
+    # the single-process run builds a key's document when it reads the key's last copy
+    keys = sorted(keyed, key=plan.last_place)
+    documents = [finish(plan.merge(key, keyed[key]), settings, report) for key in keys]
+    order_of: dict[str, Place] = {}
+    for key, document in zip(keys, documents):
+        order_of.setdefault(document.id, plan.last_place(key))  # two files with one text: the first
     with bulk_collection():
         extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
     worker_store(url).save_all(extracted)
-    return [Built(order, d.id, signed_attestations(d)) for order, d in zip(orders, extracted)], report
+    return [Built(order_of[d.id], d.id, signed_attestations(d)) for d in extracted], report
 
 
 def jsonl_part(ids: list[str], url: str) -> str:
@@ -225,7 +256,8 @@ def run_distributed(
         report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         loading = load_pipelines(client, settings.model)  # while the client works out the plan
-        plan = MergePlan(sketches, settings.merge_threshold)
+        plan = MergePlan(sketches, settings.merge_threshold,
+                         lambda pairs: confirm_on_cluster(client, pairs, dict(files), repeated_future, settings))
         bounds = bucket_bounds(sketches, plan, len(parts) * BUCKETS_PER_PARTITION)
         routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
         del sketches, sketched

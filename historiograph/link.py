@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -135,6 +135,8 @@ HONORIFICS = frozenset("mr mrs ms miss dr sir lord lady dame professor prof rev 
 
 QUOTATION, CLAIM, EVENT = "quotation", "claim", "event"
 CLUSTER_PREFIX = {QUOTATION: "Q", CLAIM: "C", EVENT: "E"}
+# Touched flags read at a time when the changed clusters are saved.
+TOUCHED_PAGE = 1 << 16
 # How two attestations were joined, strongest first.
 MATCHES = ("exact", "near_exact", "fragment", "overlap", "variant_translation")
 KINDS = (QUOTATION, CLAIM, EVENT)
@@ -637,10 +639,13 @@ class LinkIndex:
         code = self._match[seq]
         return MATCHES[code] if code >= 0 else None
 
-    def touched_roots(self) -> list[int]:
-        """The clusters changed since ``clear_touched``, by their roots."""
-        flagged = np.flatnonzero(np.frombuffer(self._touched, dtype=np.uint8)).tolist()
-        return sorted({self.find(seq) for seq in flagged})
+    def touched_roots(self) -> Iterator[int]:
+        """The clusters changed since ``clear_touched``, by their roots, in order. A root is
+        flagged when its cluster changes, and a flagged root joined to an older cluster flags
+        that one's root: the flagged roots are all of them."""
+        for start in range(0, len(self._touched), TOUCHED_PAGE):
+            flags = np.frombuffer(self._touched[start : start + TOUCHED_PAGE], dtype=np.uint8)  # a copy
+            yield from (seq for seq in (np.flatnonzero(flags) + start).tolist() if self.parent[seq] == seq)
 
     def clear_touched(self) -> None:
         self._touched = bytearray(len(self))

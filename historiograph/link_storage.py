@@ -13,7 +13,7 @@ import pickle
 import tempfile
 from array import array
 from collections import OrderedDict
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
@@ -30,9 +30,11 @@ class KeyedRuns:
     """A multimap from 64-bit keys to attestation numbers, for an index that only grows.
 
     The newest entries are in flat lists with a dict from each key to its latest entry (each
-    entry points to the one before it with that key); the rest are in sorted numpy runs merged
-    like a binary counter, so a lookup searches a few runs. A key's values come back in the
-    order they were inserted: runs hold ever newer entries, and a merge is stable.
+    entry points to the one before it with that key); the rest are in sorted runs merged when
+    a new one comes near the size of the last, so a lookup searches few of them. Runs that grow
+    past SPILL_ENTRIES are kept on disk (``SpilledRun``): memory stays flat however large the
+    index. A key's values come back in the order they were inserted: runs hold ever newer
+    entries, and a merge is stable.
     """
 
     # Entries gathered in the lists before they become a sorted run.
@@ -41,9 +43,11 @@ class KeyedRuns:
     # runs shrink at least fourfold from the oldest, so a lookup searches few of them, and an
     # entry is merged again a few times per fourfold growth of the index.
     MERGE_RATIO = 4
+    # A run this big (48 MB) goes to disk.
+    SPILL_ENTRIES = 1 << 22
 
     def __init__(self) -> None:
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, numbers), oldest first
+        self._runs: list[MemoryRun | SpilledRun] = []  # oldest first
         self._recent_keys: list[int] = []
         self._recent_values: list[int] = []
         self._earlier: list[int] = []  # per recent entry, the one before it with its key, or -1
@@ -65,14 +69,9 @@ class KeyedRuns:
         found: list[list[int]] = [[] for _ in keys]
         if self._runs:
             query = np.fromiter(keys, np.uint64, len(keys))
-            for run_keys, numbers in self._runs:
-                # one search finds where each key would be; only the keys there are searched again
-                left = run_keys.searchsorted(query)
-                hit = np.flatnonzero(run_keys[np.minimum(left, len(run_keys) - 1)] == query)
-                if hit.size:
-                    right = run_keys.searchsorted(query[hit], "right").tolist()
-                    for i, start, end in zip(hit.tolist(), left[hit].tolist(), right):
-                        found[i].extend(numbers[start:end].tolist())
+            for run in self._runs:
+                for i, numbers in run.hits(query):
+                    found[i].extend(numbers.tolist())
         for i, entry in enumerate(map(self._latest.get, keys)):
             if entry is not None:
                 newest_first = []
@@ -83,18 +82,151 @@ class KeyedRuns:
         return found
 
     def _flush(self) -> None:
-        run = _sorted_run(np.array(self._recent_keys, dtype=np.uint64), np.array(self._recent_values, dtype=np.int32))
+        run = MemoryRun.sorted(np.array(self._recent_keys, dtype=np.uint64), np.array(self._recent_values, dtype=np.int32))
         for recent in (self._recent_keys, self._recent_values, self._earlier, self._latest):
             recent.clear()
-        while self._runs and len(self._runs[-1][0]) <= self.MERGE_RATIO * len(run[0]):
-            older_keys, older_numbers = self._runs.pop()
-            run = _sorted_run(np.concatenate([older_keys, run[0]]), np.concatenate([older_numbers, run[1]]))
+        while self._runs and len(self._runs[-1]) <= self.MERGE_RATIO * len(run):
+            run = self._merged(self._runs.pop(), run)
+        if isinstance(run, MemoryRun) and len(run) >= self.SPILL_ENTRIES:
+            run = SpilledRun(run.chunks())
         self._runs.append(run)
 
+    def _merged(self, older: MemoryRun | SpilledRun, newer: MemoryRun) -> MemoryRun | SpilledRun:
+        if isinstance(older, MemoryRun) and len(older) + len(newer) < self.SPILL_ENTRIES:
+            return MemoryRun.sorted(np.concatenate([older.keys, newer.keys]), np.concatenate([older.numbers, newer.numbers]))
+        merged = SpilledRun(merged_chunks(older, newer))
+        older.close()
+        return merged
 
-def _sorted_run(keys: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = keys.argsort(kind="stable")
-    return keys[order], numbers[order]
+
+class MemoryRun:
+    """Sorted keys and their numbers, in memory."""
+
+    def __init__(self, keys: np.ndarray, numbers: np.ndarray) -> None:
+        self.keys, self.numbers = keys, numbers
+
+    @classmethod
+    def sorted(cls, keys: np.ndarray, numbers: np.ndarray) -> MemoryRun:
+        order = keys.argsort(kind="stable")  # equal keys keep their order: oldest first
+        return cls(keys[order], numbers[order])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def hits(self, query: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """(position in query, its numbers) for each query key found."""
+        # one search finds where each key would be; only the keys there are searched again
+        left = self.keys.searchsorted(query)
+        hit = np.flatnonzero(self.keys[np.minimum(left, len(self.keys) - 1)] == query)
+        if hit.size:
+            right = self.keys.searchsorted(query[hit], "right").tolist()
+            for i, start, end in zip(hit.tolist(), left[hit].tolist(), right):
+                yield i, self.numbers[start:end]
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for start in range(0, len(self), size):
+            yield self.keys[start : start + size], self.numbers[start : start + size]
+
+    def close(self) -> None:
+        pass
+
+
+class SpilledRun:
+    """A sorted run in two temporary files (keys, numbers), with every FENCE-th key in memory:
+    a key's entries are found with one read of a few kilobytes."""
+
+    FENCE = 256
+    CHUNK = 1 << 20  # entries read at a time when the run is merged
+
+    def __init__(self, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+        self._keys = tempfile.TemporaryFile(prefix="historiograph-keys-")
+        self._numbers = tempfile.TemporaryFile(prefix="historiograph-numbers-")
+        fences, self._size = [], 0
+        for keys, numbers in chunks:
+            fences.append(keys[(-self._size) % self.FENCE :: self.FENCE])
+            self._keys.write(np.ascontiguousarray(keys, dtype=np.uint64).tobytes())
+            self._numbers.write(np.ascontiguousarray(numbers, dtype=np.int32).tobytes())
+            self._size += len(keys)
+        self._keys.flush()
+        self._numbers.flush()
+        self._fences = np.concatenate(fences) if fences else np.empty(0, np.uint64)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def hits(self, query: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        # a key's entries lie after the last fence below it and before the first fence above it
+        starts = (np.maximum(self._fences.searchsorted(query, "left") - 1, 0) * self.FENCE).tolist()
+        ends = np.minimum(self._fences.searchsorted(query, "right") * self.FENCE, self._size).tolist()
+        for i, (start, end) in enumerate(zip(starts, ends)):
+            if start < end:
+                keys = self._read(self._keys, np.uint64, start, end)
+                left, right = keys.searchsorted(query[i]), keys.searchsorted(query[i], "right")
+                if right > left:
+                    yield i, self._read(self._numbers, np.int32, start + left, start + right)
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for start in range(0, self._size, self.CHUNK):
+            end = min(start + self.CHUNK, self._size)
+            yield self._read(self._keys, np.uint64, start, end), self._read(self._numbers, np.int32, start, end)
+
+    def close(self) -> None:
+        self._keys.close()
+        self._numbers.close()
+
+    @staticmethod
+    def _read(file, dtype, start: int, end: int) -> np.ndarray:
+        size = np.dtype(dtype).itemsize
+        return np.frombuffer(os.pread(file.fileno(), (end - start) * size, start * size), dtype=dtype)
+
+
+def merged_chunks(older: MemoryRun | SpilledRun, newer: MemoryRun | SpilledRun) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Two sorted runs as one, a chunk at a time, the older run's entries first among equal keys.
+
+    Each chunk takes every buffered key below the smallest last key buffered from a run with more
+    to come: no later chunk can hold such a key."""
+    streams = [_Buffered(older), _Buffered(newer)]
+    while True:
+        reading = [stream for stream in streams if not stream.done]
+        bound = min((stream.keys[-1] for stream in reading), default=None)
+        taken = [stream.take_below(bound) for stream in streams]
+        keys = np.concatenate([keys for keys, _ in taken])
+        if len(keys):
+            order = keys.argsort(kind="stable")
+            yield keys[order], np.concatenate([numbers for _, numbers in taken])[order]
+        elif bound is None:
+            return
+        else:  # a run's buffer holds only the bound's key: read on
+            for stream in reading:
+                if stream.keys[-1] == bound:
+                    stream.read_more()
+
+
+class _Buffered:
+    """A run read a chunk at a time; what is read and not yet taken is kept (never empty while
+    there is more to read)."""
+
+    def __init__(self, run: MemoryRun | SpilledRun) -> None:
+        self._chunks = run.chunks()
+        self.keys, self.numbers = np.empty(0, np.uint64), np.empty(0, np.int32)
+        self.done = False
+        self.read_more()
+
+    def read_more(self) -> None:
+        chunk = next(self._chunks, None)
+        if chunk is None:
+            self.done = True
+        else:
+            self.keys, self.numbers = np.concatenate([self.keys, chunk[0]]), np.concatenate([self.numbers, chunk[1]])
+
+    def take_below(self, bound: Optional[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The buffered entries with keys below bound (all of them if None)."""
+        cut = len(self.keys) if bound is None else int(self.keys.searchsorted(np.uint64(bound)))
+        taken = self.keys[:cut], self.numbers[:cut]
+        self.keys, self.numbers = self.keys[cut:], self.numbers[cut:]
+        if not len(self.keys) and not self.done:
+            self.read_more()
+        return taken
 
 
 class AttestationShelf:

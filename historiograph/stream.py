@@ -3,14 +3,15 @@
 
 Pass 1 reads every source for the lines repeated across the corpus and records the sources;
 pass 2 cleans each copy and keeps only its signature; the candidate pairs of copies come from
-the signatures alone (``MergePlan``); pass 3 reads the files again and yields Documents: a copy
-without candidates at once, copies that may be one article once the last of them is read.
+the signatures alone and are confirmed by reading those copies again (``MergePlan``); pass 3
+reads the files again and yields Documents: a copy of no other at once, the copies of one
+article once the last of them is read.
 The single-process run and the Dask runner share these functions, so they build the same
 Documents.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -19,13 +20,13 @@ import numpy as np
 
 from .clean import CleanError, clean_source, repeated_among, short_lines
 from .merge import (
-    CONTAINMENT_THRESHOLD,
     Group,
+    UnionFind,
     build_document,
     candidate_components,
     candidate_pairs,
-    confirmed_groups,
     minhash,
+    same_article,
     shingles,
 )
 from .model import Cleaned, Document, Source
@@ -33,6 +34,7 @@ from .read import MAX_BYTES, ReadError, corpus_files, read_path
 
 Place = tuple[int, int]  # (file number in the corpus, record number in the file): a copy's address
 SOURCES_BATCH = 500  # sources written per transaction in pass 1
+CONFIRM_KEPT = 64  # copies kept at hand while candidate pairs are confirmed
 
 
 @dataclass
@@ -111,46 +113,44 @@ def sketch(place: Place, copy: Cleaned) -> Sketch:
 
 
 class MergePlan:
-    """Which copies may be copies of one article, worked out from their signatures alone.
+    """Which copies are copies of one article, worked out before pass 3.
 
-    Every component of candidate pairs is one key; copies alone in theirs are built at once.
-    The candidate pairs are those ``merge.group_copies`` would test, in the same order, so the
-    Documents are the same as merging the whole corpus in memory.
+    The candidate pairs come from the signatures alone; ``confirm`` tests them
+    (``confirm_candidates``: the copies are read again, a few at a time) and each group of
+    confirmed copies is one key, built into its Document once its last copy is read; a copy in
+    no group is built at once. Confirming before pass 3 keeps pass 3 from waiting on chains of
+    candidates: in a corpus of many like texts they can join nearly every file into one key.
+    The groups are those ``merge.group_copies`` finds (the groups of confirmed pairs do not
+    depend on which pairs are tested first), so the Documents are the same as merging the
+    whole corpus in memory.
     """
 
-    def __init__(self, sketches: list[Sketch], threshold: float = CONTAINMENT_THRESHOLD):
-        self.threshold = threshold
-        pairs = candidate_pairs([(s.hashvalues, s.size) for s in sketches], threshold)
-        components = [c for c in candidate_components(len(sketches), pairs) if len(c) > 1]
-        self.component = {sketches[i].place: n for n, members in enumerate(components) for i in members}
-        # the global order of the copies that may merge: build_document prefers earlier copies
-        self.order = {s.place: i for i, s in enumerate(sketches) if s.place in self.component}
-        self.sizes = [len(members) for members in components]
-        # where the single-process run builds each component's documents: at its last copy
-        self.last = [max(sketches[i].place for i in members) for members in components]
-        self.pairs: list[list[tuple[Place, Place]]] = [[] for _ in components]
-        for i, j in pairs:
-            self.pairs[self.component[sketches[i].place]].append((sketches[i].place, sketches[j].place))
+    def __init__(self, sketches: list[Sketch], threshold: float,
+                 confirm: Callable[[list[tuple[Place, Place]]], list[tuple[Place, Place]]]):
+        places = [s.place for s in sketches]
+        number = {place: n for n, place in enumerate(places)}
+        candidates = candidate_pairs([(s.hashvalues, s.size) for s in sketches], threshold)
+        confirmed = confirm([(places[i], places[j]) for i, j in candidates])
+        groups = [g for g in candidate_components(len(places), [(number[a], number[b]) for a, b in confirmed]) if len(g) > 1]
+        self.group = {places[i]: n for n, members in enumerate(groups) for i in members}
+        # the global order of the copies that merge: build_document prefers earlier copies
+        self.order = {place: i for i, place in enumerate(places) if place in self.group}
+        self.sizes = [len(members) for members in groups]
+        # where the single-process run builds each group's document: at its last copy
+        self.last = [places[members[-1]] for members in groups]
 
     def key(self, place: Place) -> tuple:
-        """The key under which a copy meets the other copies it may belong with."""
-        number = self.component.get(place)
-        return ("copy", place) if number is None else ("component", number)
+        """The key under which a copy meets the other copies of its article."""
+        number = self.group.get(place)
+        return ("copy", place) if number is None else ("group", number)
 
     def last_place(self, key: tuple) -> Place:
-        """Where the single-process run, reading the corpus in order, builds the key's documents."""
+        """Where the single-process run, reading the corpus in order, builds the key's document."""
         return key[1] if key[0] == "copy" else self.last[key[1]]
 
-    def merge(self, key: tuple, copies: list[tuple[Place, Cleaned]]) -> list[Document]:
-        """The Documents of one key's copies (all of them, in any order)."""
-        if key[0] == "copy":
-            return [build_document(Group([copies[0][1]]))]
-        copies = sorted(copies, key=lambda pc: self.order[pc[0]])
-        local = {place: n for n, (place, _) in enumerate(copies)}
-        members = [copy for _, copy in copies]
-        pairs = [(local[a], local[b]) for a, b in self.pairs[key[1]]]
-        groups = confirmed_groups(members, [shingles(c) for c in members], pairs, self.threshold)
-        return [build_document(group) for group in groups]
+    def merge(self, key: tuple, copies: list[tuple[Place, Cleaned]]) -> Document:
+        """The Document of one key's copies (all of them, in any order)."""
+        return build_document(Group([copy for _, copy in sorted(copies, key=lambda pc: self.order.get(pc[0], 0))]))
 
     def documents(self, copies: Iterable[tuple[Place, Cleaned]]) -> Iterator[Document]:
         """Pass 3: Documents as soon as every copy they may need has been read."""
@@ -160,7 +160,45 @@ class MergePlan:
             bucket = waiting.setdefault(key, [])
             bucket.append((place, copy))
             if key[0] == "copy" or len(bucket) == self.sizes[key[1]]:
-                yield from self.merge(key, waiting.pop(key))
+                yield self.merge(key, waiting.pop(key))
+
+
+def confirm_candidates(pairs: list[tuple[Place, Place]], read: Callable[[Place], Cleaned],
+                       threshold: float) -> list[tuple[Place, Place]]:
+    """The candidate pairs that are copies of one article (``merge.same_article``), tested in
+    order; a pair already joined through others is not tested (it could not change the groups).
+    The copies are read again with ``read``, the latest few kept with their shingles."""
+    number = {place: n for n, place in enumerate(dict.fromkeys(place for pair in pairs for place in pair))}
+    forest = UnionFind(len(number))
+    kept: OrderedDict[Place, tuple[Cleaned, set[str]]] = OrderedDict()
+
+    def copy_of(place: Place) -> tuple[Cleaned, set[str]]:
+        if place in kept:
+            kept.move_to_end(place)
+        else:
+            copy = read(place)
+            kept[place] = (copy, shingles(copy))
+            if len(kept) > CONFIRM_KEPT:
+                kept.popitem(last=False)
+        return kept[place]
+
+    confirmed = []
+    for a, b in pairs:
+        if forest.joined(number[a], number[b]):
+            continue
+        (copy_a, set_a), (copy_b, set_b) = copy_of(a), copy_of(b)
+        if same_article(copy_a, copy_b, set_a, set_b, threshold):
+            forest.union(number[a], number[b])
+            confirmed.append((a, b))
+    return confirmed
+
+
+def copy_reader(files: dict[int, Path], repeated: frozenset[str], max_bytes: int) -> Callable[[Place], Cleaned]:
+    """Reads one copy again by its place: its file read up to its record, and cleaned."""
+    def read(place: Place) -> Cleaned:
+        sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
+        return next(copy for _, copy in cleaned_copies((ps for ps in sources if ps[0] == place), repeated))
+    return read
 
 
 def corpus_documents(
@@ -177,7 +215,8 @@ def corpus_documents(
     cleaned = Pass(errors=report.errors)
     sketches = [sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned)]
     report.residue_dropped = cleaned.residue_dropped
-    plan = MergePlan(sketches, settings.merge_threshold)
+    read = copy_reader(dict(files), repeated, settings.max_bytes)
+    plan = MergePlan(sketches, settings.merge_threshold, lambda pairs: confirm_candidates(pairs, read, settings.merge_threshold))
     del sketches
     for document in plan.documents(cleaned_copies(numbered_sources(files, settings.max_bytes), repeated)):
         yield finish(document, settings, report)

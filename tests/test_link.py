@@ -19,6 +19,7 @@ from historiograph.link import (
     attestations_of,
     conflicts,
     content_words,
+    link_documents,
     event_phrase,
     may_align,
     normalise,
@@ -27,7 +28,7 @@ from historiograph.link import (
     window_signatures,
     windows,
 )
-from historiograph.link_storage import KeyedRuns
+from historiograph.link_storage import AttestationShelf, KeyedRuns, SpilledRun
 from historiograph.model import Claim, Document, Mention, Quote, TimeExpr, Work
 
 LINE = "A library is a hospital for the mind, and its wards are never empty"
@@ -323,8 +324,6 @@ def test_a_writer_arguing_about_dates_does_not_make_two_events_one():
 
 
 def test_two_dates_in_one_sentence_of_one_document_are_two_events():
-    from historiograph.link import conflicts, link_documents
-
     text = "The papers turned up in a cellar in 1974, and the interviews recorded in the late 1960s by volunteers."
     document = Document(id="d1", text=text, date="1980-01-01", times=[
         TimeExpr(text="1974", start=text.index("1974"), end=text.index("1974") + 4, value="1974"),
@@ -380,3 +379,24 @@ def test_events_sharing_only_a_very_common_word_and_one_rare_word_are_still_comp
     # "weavers", "marched" and "singing" are posted too often to propose anything; "dunmore"
     # proposes x to y, and the comparison still counts the common words they share
     assert index.cluster_of("y#t1").id == index.cluster_of("x#t1").id
+
+
+def test_clusters_are_the_same_when_the_index_spills_to_disk(monkeypatch):
+    gold_documents = []
+    for split in ("dev", "test"):
+        gold, documents = gold_corpus(split)
+        lines = {line["file"]: line for line in gold if "file" in line}
+        gold_documents += [trace_scorer.gold_extraction(lines[d.id], d) for d in documents]
+
+    def linked() -> dict:
+        index = link_documents(gold_documents)
+        return {att.key: (index.cluster_id(seq), index.match_of(seq)) for seq, att in enumerate(index.attestations)}
+
+    in_memory = linked()
+    for name, value in (("RECENT_ENTRIES", 8), ("SPILL_ENTRIES", 32)):
+        monkeypatch.setattr(KeyedRuns, name, value)
+    monkeypatch.setattr(SpilledRun, "FENCE", 4)
+    monkeypatch.setattr(SpilledRun, "CHUNK", 5)
+    monkeypatch.setattr(AttestationShelf, "CACHED", 2)
+    assert len(in_memory) > 80 and len(set(in_memory.values())) < len(in_memory)
+    assert linked() == in_memory

@@ -7,13 +7,20 @@ import tracemalloc
 import pytest
 
 from historiograph.link import QUOTATION, Attestation, LinkIndex, normalise
-from historiograph.link_storage import AttestationShelf, KeyedRuns, first, key_of
+from historiograph.link_storage import AttestationShelf, KeyedRuns, SpilledRun, first, key_of
 
 
-@pytest.mark.parametrize("recent_entries, merge_ratio", [(KeyedRuns.RECENT_ENTRIES, 4), (16, 4), (16, 1), (5, 2)])
-def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge_ratio, monkeypatch):
+@pytest.mark.parametrize("recent_entries, merge_ratio, spill_entries", [
+    (KeyedRuns.RECENT_ENTRIES, 4, KeyedRuns.SPILL_ENTRIES),  # all in the recent lists
+    (16, 4, KeyedRuns.SPILL_ENTRIES), (16, 1, KeyedRuns.SPILL_ENTRIES), (5, 2, KeyedRuns.SPILL_ENTRIES),  # in memory
+    (16, 4, 40), (5, 2, 12), (16, 1, 100),  # through runs on disk and their merges, a few entries a chunk
+])
+def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge_ratio, spill_entries, monkeypatch):
     monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", recent_entries)
     monkeypatch.setattr(KeyedRuns, "MERGE_RATIO", merge_ratio)
+    monkeypatch.setattr(KeyedRuns, "SPILL_ENTRIES", spill_entries)
+    monkeypatch.setattr(SpilledRun, "FENCE", 4)
+    monkeypatch.setattr(SpilledRun, "CHUNK", 7)
     rng = random.Random(5)
     keys = [rng.getrandbits(64) for _ in range(40)]  # few keys: many values each, across runs
     runs, expected = KeyedRuns(), {}
@@ -27,6 +34,7 @@ def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge
             assert runs.each(probe) == [expected.get(key, []) for key in probe]
     assert runs.each(keys) == [expected.get(key, []) for key in keys]
     assert runs.each([]) == []
+    assert spill_entries > 1000 or any(isinstance(run, SpilledRun) for run in runs._runs)
 
 
 def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch):

@@ -94,13 +94,13 @@ def load_index(engine: Engine) -> LinkIndex:
 def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:
     """Write attestations from ``stored`` on, and rewrite every cluster touched since loading;
     a page at a time, so that a corpus's worth of new clusters is never held at once."""
-    touched = index.touched_roots()
     with engine.begin() as connection:
         for start in range(stored, len(index), PAGE):
             rows = [_attestation_row(index, seq) for seq in range(start, min(start + PAGE, len(index)))]
             connection.execute(insert(link_attestations), rows)
-        for start in range(0, len(touched), PAGE):
-            _rewrite_clusters(connection, index, touched[start : start + PAGE], stored)
+        touched = index.touched_roots()
+        while roots := list(islice(touched, PAGE)):
+            _rewrite_clusters(connection, index, roots, stored)
     index.clear_touched()
 
 
