@@ -23,6 +23,7 @@ import io
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
 
@@ -145,19 +146,22 @@ def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) 
     return [sketch(place, copy) for place, copy in copies], found
 
 
-def confirm_on_cluster(client: Client, pairs: list[tuple[Place, Place]], files: dict[int, Path], repeated,
-                       settings: Settings) -> list[tuple[Place, Place]]:
+def confirm_on_cluster(client: Client, pairs: Iterable[tuple[int, int]], places: list[Place], files: dict[int, Path],
+                       repeated, settings: Settings) -> list[tuple[int, int]]:
     """``stream.confirm_candidates`` over the candidate pairs, a batch a task. A pair joined
     through others in another batch is tested all the same: the groups come out the same."""
-    batches = [pairs[i : i + CONFIRM_BATCH] for i in range(0, len(pairs), CONFIRM_BATCH)]
-    futures = [client.submit(confirm_batch, batch, {place[0]: files[place[0]] for pair in batch for place in pair},
-                             repeated, settings.max_bytes, settings.merge_threshold, pure=False) for batch in batches]
+    futures = []
+    pairs = iter(pairs)
+    while batch := list(islice(pairs, CONFIRM_BATCH)):
+        wanted = {n: places[n] for pair in batch for n in pair}
+        futures.append(client.submit(confirm_batch, batch, wanted, {p[0]: files[p[0]] for p in wanted.values()},
+                                     repeated, settings.max_bytes, settings.merge_threshold, pure=False))
     return [pair for confirmed in client.gather(futures) for pair in confirmed]
 
 
-def confirm_batch(pairs: list[tuple[Place, Place]], files: dict[int, Path], repeated: frozenset[str], max_bytes: int,
-                  threshold: float) -> list[tuple[Place, Place]]:
-    return confirm_candidates(pairs, copy_reader(files, repeated, max_bytes), threshold)
+def confirm_batch(pairs: list[tuple[int, int]], places: dict[int, Place], files: dict[int, Path], repeated: frozenset[str],
+                  max_bytes: int, threshold: float) -> list[tuple[int, int]]:
+    return confirm_candidates(pairs, copy_reader(places, files, repeated, max_bytes), threshold)
 
 
 def load_pipelines(client: Client, model: str) -> list:
@@ -256,8 +260,8 @@ def run_distributed(
         report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         loading = load_pipelines(client, settings.model)  # while the client works out the plan
-        plan = MergePlan(sketches, settings.merge_threshold,
-                         lambda pairs: confirm_on_cluster(client, pairs, dict(files), repeated_future, settings))
+        plan = MergePlan(sketches, settings.merge_threshold, lambda pairs, places:
+                         confirm_on_cluster(client, pairs, places, dict(files), repeated_future, settings))
         bounds = bucket_bounds(sketches, plan, len(parts) * BUCKETS_PER_PARTITION)
         routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
         del sketches, sketched

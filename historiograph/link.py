@@ -32,7 +32,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rich.table import Table
 
-from .link_storage import AttestationShelf, KeyedRuns, first, key_of
+from .keyed_runs import KeyedRuns, first, key_of
+from .link_storage import AttestationShelf
 from .model import Document
 
 # 128 permutations keep the LSH recall near 0.9 at Jaccard 0.5 (32 bands of 4 rows); fewer

@@ -9,14 +9,19 @@ that has it whole; provenance records which copy and which range every paragraph
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
+from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSHEnsemble
+from datasketch import MinHash, MinHashLSHEnsemble
+from datasketch.lshensemble_partition import optimal_partitions
 from rapidfuzz import fuzz
 
+from .keyed_runs import KeyedRuns
 from .model import Cleaned, Document, Paragraph, Provenance
 
 SHINGLE_WORDS = 5
@@ -27,6 +32,10 @@ SCHEME = "affine32"
 # Share of the shorter copy's shingles that must lie in the longer one. Two articles on the
 # same subject share names and phrases but hardly any five-word runs; copies share most.
 CONTAINMENT_THRESHOLD = 0.6
+# Partitions by size of the LSH Ensemble.
+NUM_PART = 8
+# Seeds the numbers that mix a band's rows into one key (any fixed number).
+ENSEMBLE_MIXING_SEED = 20261126
 # Share of the shorter copy's text that must align paragraph by paragraph to confirm a pair.
 ALIGNED_SHARE = 0.6
 # rapidfuzz scores (0-100) at which two paragraphs are the same paragraph: ratio for whole
@@ -68,17 +77,82 @@ def group_copies(copies: list[Cleaned], threshold: float = CONTAINMENT_THRESHOLD
     return confirmed_groups(copies, sets, candidate_pairs(sketches, threshold), threshold)
 
 
-def candidate_pairs(sketches: list[tuple[np.ndarray, int]], threshold: float = CONTAINMENT_THRESHOLD) -> list[tuple[int, int]]:
+def candidate_pairs(sketches: Iterable[tuple[np.ndarray, int]], threshold: float = CONTAINMENT_THRESHOLD) -> list[tuple[int, int]]:
     """LSH candidates (i, j), in query order, from each copy's MinHash values and shingle count.
 
     Only the signatures are needed, so a streaming run can find candidates without keeping texts.
     """
-    if len(sketches) < 2:
-        return []
-    signatures = [LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME) for values, _ in sketches]
-    index = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=8)
-    index.index((i, signatures[i], sketches[i][1]) for i in range(len(sketches)))
-    return [(i, j) for i in range(len(sketches)) for j in index.query(signatures[i], sketches[i][1]) if j != i]
+    index = ContainmentIndex(threshold)
+    for values, size in sketches:
+        index.add(values, size)
+    return list(index.pairs())
+
+
+class ContainmentIndex:
+    """datasketch's LSH Ensemble (``MinHashLSHEnsemble``: the same partitions by size, bands and
+    query parameters, so the same candidates), its bands kept as 64-bit keys in ``KeyedRuns``
+    and the copies' signatures in a temporary file: some 3 KB a copy, which spill to disk, where
+    the ensemble's dicts of band bytes took some 70 KB a copy in memory.
+
+    ``add`` every copy first (the partitions need every size), then read ``pairs``."""
+
+    def __init__(self, threshold: float, num_part: int = NUM_PART) -> None:
+        reference = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=num_part)
+        self.params, self.xqs = reference.params, reference.xqs
+        self.rows = sorted({int(r) for _, r in self.params})  # the ensemble's LSH of r rows a band
+        self.num_part = num_part
+        rng = np.random.default_rng(ENSEMBLE_MIXING_SEED)
+        self._multipliers = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._salts = rng.integers(0, 2**63, (num_part, max(self.rows) + 1, NUM_PERM), dtype=np.uint64)
+        self._signatures = tempfile.TemporaryFile(prefix="historiograph-sketches-")
+        self._sizes: list[int] = []
+
+    def add(self, hashvalues: np.ndarray, size: int) -> None:
+        self._signatures.write(np.asarray(hashvalues, dtype=np.uint64).tobytes())
+        self._sizes.append(size)
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """(i, j) for every copy j that copy i, as a query, finds; i in order."""
+        if len(self._sizes) < 2:
+            return
+        self._signatures.flush()
+        uppers, part_of = self._partitions()
+        bands = KeyedRuns()
+        for i in sorted(range(len(self._sizes)), key=self._sizes.__getitem__):  # as the ensemble inserts
+            values = self._signature(i)
+            bands.insert([key for r in self.rows for key in self._keys(values, part_of[i], r, NUM_PERM // r)], i)
+        for i, size in enumerate(self._sizes):
+            values, keys = self._signature(i), []
+            for part, upper in enumerate(uppers):
+                b, r = self._params(upper, size)
+                keys += self._keys(values, part, r, b)
+            found = {j for postings in bands.each(keys) for j in postings}
+            yield from ((i, j) for j in sorted(found) if j != i)
+
+    def _partitions(self) -> tuple[list[int], list[int]]:
+        """Each partition's largest size, and each copy's partition, as ``MinHashLSHEnsemble.index``."""
+        sizes, counts = np.array(sorted(Counter(self._sizes).most_common())).T
+        uppers = [upper for _, upper in optimal_partitions(sizes, counts, self.num_part)]
+        part_of, part = [0] * len(self._sizes), 0
+        for i in sorted(range(len(self._sizes)), key=self._sizes.__getitem__):
+            if self._sizes[i] > uppers[part]:
+                part += 1
+            part_of[i] = part
+        return uppers, part_of
+
+    def _params(self, upper: int, size: int) -> tuple[int, int]:
+        at = min(int(np.searchsorted(self.xqs, float(upper) / float(size), side="left")), len(self.params) - 1)
+        return int(self.params[at][0]), int(self.params[at][1])
+
+    def _keys(self, values: np.ndarray, part: int, r: int, b: int) -> list[int]:
+        """The keys of the first b bands of r rows: a band's rows mixed, salted by partition,
+        rows and band (equal keys from unequal bands: odds of 2^-64)."""
+        rows = values[: b * r].reshape(b, r)
+        return ((rows * self._multipliers[:r]).sum(axis=1, dtype=np.uint64) ^ self._salts[part, r, :b]).tolist()
+
+    def _signature(self, i: int) -> np.ndarray:
+        size = NUM_PERM * 8
+        return np.frombuffer(os.pread(self._signatures.fileno(), size, i * size), dtype=np.uint64)
 
 
 def candidate_components(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:

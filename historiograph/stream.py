@@ -14,17 +14,16 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 import numpy as np
 
 from .clean import CleanError, clean_source, repeated_among, short_lines
 from .merge import (
+    ContainmentIndex,
     Group,
-    UnionFind,
     build_document,
     candidate_components,
-    candidate_pairs,
     minhash,
     same_article,
     shingles,
@@ -33,6 +32,8 @@ from .model import Cleaned, Document, Source
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 
 Place = tuple[int, int]  # (file number in the corpus, record number in the file): a copy's address
+# Tests candidate pairs of copies, numbered as in a list of their places: the pairs confirmed.
+Confirm = Callable[[Iterable[tuple[int, int]], list[Place]], list[tuple[int, int]]]
 SOURCES_BATCH = 500  # sources written per transaction in pass 1
 CONFIRM_KEPT = 64  # copies kept at hand while candidate pairs are confirmed
 
@@ -125,16 +126,16 @@ class MergePlan:
     whole corpus in memory.
     """
 
-    def __init__(self, sketches: list[Sketch], threshold: float,
-                 confirm: Callable[[list[tuple[Place, Place]]], list[tuple[Place, Place]]]):
-        places = [s.place for s in sketches]
-        number = {place: n for n, place in enumerate(places)}
-        candidates = candidate_pairs([(s.hashvalues, s.size) for s in sketches], threshold)
-        confirmed = confirm([(places[i], places[j]) for i, j in candidates])
-        groups = [g for g in candidate_components(len(places), [(number[a], number[b]) for a, b in confirmed]) if len(g) > 1]
+    def __init__(self, sketches: Iterable[Sketch], threshold: float, confirm: Confirm):
+        index, places = ContainmentIndex(threshold), []
+        for each in sketches:
+            index.add(each.hashvalues, each.size)
+            places.append(each.place)
+        confirmed = confirm(index.pairs(), places)
+        groups = [g for g in candidate_components(len(places), confirmed) if len(g) > 1]
         self.group = {places[i]: n for n, members in enumerate(groups) for i in members}
         # the global order of the copies that merge: build_document prefers earlier copies
-        self.order = {place: i for i, place in enumerate(places) if place in self.group}
+        self.order = {places[i]: i for members in groups for i in members}
         self.sizes = [len(members) for members in groups]
         # where the single-process run builds each group's document: at its last copy
         self.last = [places[members[-1]] for members in groups]
@@ -163,39 +164,46 @@ class MergePlan:
                 yield self.merge(key, waiting.pop(key))
 
 
-def confirm_candidates(pairs: list[tuple[Place, Place]], read: Callable[[Place], Cleaned],
-                       threshold: float) -> list[tuple[Place, Place]]:
-    """The candidate pairs that are copies of one article (``merge.same_article``), tested in
-    order; a pair already joined through others is not tested (it could not change the groups).
-    The copies are read again with ``read``, the latest few kept with their shingles."""
-    number = {place: n for n, place in enumerate(dict.fromkeys(place for pair in pairs for place in pair))}
-    forest = UnionFind(len(number))
-    kept: OrderedDict[Place, tuple[Cleaned, set[str]]] = OrderedDict()
+def confirm_candidates(pairs: Iterable[tuple[int, int]], read: Callable[[int], Cleaned],
+                       threshold: float) -> list[tuple[int, int]]:
+    """The candidate pairs of copies (numbered) that are copies of one article
+    (``merge.same_article``), tested in order; a pair already joined through others is not
+    tested (it could not change the groups). The copies are read again with ``read``, the
+    latest few kept with their shingles."""
+    parent: dict[int, int] = {}
+    kept: OrderedDict[int, tuple[Cleaned, set[str]]] = OrderedDict()
 
-    def copy_of(place: Place) -> tuple[Cleaned, set[str]]:
-        if place in kept:
-            kept.move_to_end(place)
+    def root(n: int) -> int:
+        while parent.get(n, n) != n:
+            n = parent[n]
+        return n
+
+    def copy_of(n: int) -> tuple[Cleaned, set[str]]:
+        if n in kept:
+            kept.move_to_end(n)
         else:
-            copy = read(place)
-            kept[place] = (copy, shingles(copy))
+            copy = read(n)
+            kept[n] = (copy, shingles(copy))
             if len(kept) > CONFIRM_KEPT:
                 kept.popitem(last=False)
-        return kept[place]
+        return kept[n]
 
     confirmed = []
     for a, b in pairs:
-        if forest.joined(number[a], number[b]):
+        if root(a) == root(b):
             continue
         (copy_a, set_a), (copy_b, set_b) = copy_of(a), copy_of(b)
         if same_article(copy_a, copy_b, set_a, set_b, threshold):
-            forest.union(number[a], number[b])
+            parent[root(a)] = root(b)
             confirmed.append((a, b))
     return confirmed
 
 
-def copy_reader(files: dict[int, Path], repeated: frozenset[str], max_bytes: int) -> Callable[[Place], Cleaned]:
-    """Reads one copy again by its place: its file read up to its record, and cleaned."""
-    def read(place: Place) -> Cleaned:
+def copy_reader(places: Mapping[int, Place], files: Mapping[int, Path], repeated: frozenset[str],
+                max_bytes: int) -> Callable[[int], Cleaned]:
+    """Reads the n-th copy again: its file read up to its record, and cleaned."""
+    def read(n: int) -> Cleaned:
+        place = places[n]
         sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
         return next(copy for _, copy in cleaned_copies((ps for ps in sources if ps[0] == place), repeated))
     return read
@@ -213,11 +221,14 @@ def corpus_documents(
     repeated = repeated_among(counts, scanned.sources)
     del counts
     cleaned = Pass(errors=report.errors)
-    sketches = [sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned)]
+    sketches = (sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned))
+
+    def confirm(pairs: Iterable[tuple[int, int]], places: list[Place]) -> list[tuple[int, int]]:
+        read = copy_reader(places, dict(files), repeated, settings.max_bytes)
+        return confirm_candidates(pairs, read, settings.merge_threshold)
+
+    plan = MergePlan(sketches, settings.merge_threshold, confirm)
     report.residue_dropped = cleaned.residue_dropped
-    read = copy_reader(dict(files), repeated, settings.max_bytes)
-    plan = MergePlan(sketches, settings.merge_threshold, lambda pairs: confirm_candidates(pairs, read, settings.merge_threshold))
-    del sketches
     for document in plan.documents(cleaned_copies(numbered_sources(files, settings.max_bytes), repeated)):
         yield finish(document, settings, report)
 

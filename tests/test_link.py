@@ -28,7 +28,8 @@ from historiograph.link import (
     window_signatures,
     windows,
 )
-from historiograph.link_storage import AttestationShelf, KeyedRuns, SpilledRun
+from historiograph.keyed_runs import KeyedRuns, SpilledRun
+from historiograph.link_storage import AttestationShelf
 from historiograph.model import Claim, Document, Mention, Quote, TimeExpr, Work
 
 LINE = "A library is a hospital for the mind, and its wards are never empty"

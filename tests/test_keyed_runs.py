@@ -7,7 +7,8 @@ import tracemalloc
 import pytest
 
 from historiograph.link import QUOTATION, Attestation, LinkIndex, normalise
-from historiograph.link_storage import AttestationShelf, KeyedRuns, SpilledRun, first, key_of
+from historiograph.keyed_runs import KeyedRuns, SpilledRun, first, key_of
+from historiograph.link_storage import AttestationShelf
 
 
 @pytest.mark.parametrize("recent_entries, merge_ratio, spill_entries", [
