@@ -1,5 +1,10 @@
+import random
+
+from datasketch import LeanMinHash, MinHashLSHEnsemble
+
 from historiograph.clean import clean_source
-from historiograph.merge import merge_copies
+from historiograph.keyed_runs import KeyedRuns
+from historiograph.merge import CONTAINMENT_THRESHOLD, NUM_PERM, SCHEME, SEED, candidate_pairs, merge_copies, minhash
 from historiograph.read import decode_source
 
 from .corpus import OTHER_ESSAY, PARAGRAPHS, TITLE, cut_copy_with_header, whole_copy_with_residue
@@ -48,3 +53,21 @@ def test_different_articles_on_the_same_subject_are_not_merged():
 def test_merge_is_deterministic():
     copies = [copy("cut.txt", cut_copy_with_header()), copy("whole.txt", whole_copy_with_residue())]
     assert merge_copies(copies)[0].id == merge_copies(list(reversed(copies)))[0].id
+
+
+def test_containment_index_proposes_what_datasketch_lsh_ensemble_proposes(monkeypatch):
+    monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", 512)  # through sorted runs
+    monkeypatch.setattr(KeyedRuns, "SPILL_ENTRIES", 4096)  # and runs on disk
+    rng = random.Random(8)
+    vocabulary = [f"w{n}" for n in range(3000)]
+    articles = [[rng.choice(vocabulary) for _ in range(rng.randint(40, 600))] for _ in range(40)]
+    texts = [words[: max(5, int(len(words) * rng.choice([1, 0.8, 0.5, 0.25, 0.1])))] for words in articles for _ in range(3)]
+    sets = [{" ".join(words[i : i + 5]) for i in range(len(words) - 4)} for words in texts]
+    sketches = [(minhash(items).hashvalues, len(items)) for items in sets]
+    ensemble = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD, num_perm=NUM_PERM, num_part=8)
+    lean = [LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME) for values, _ in sketches]
+    ensemble.index((i, lean[i], size) for i, (_, size) in enumerate(sketches))
+    expected = {(i, j) for i, (_, size) in enumerate(sketches) for j in ensemble.query(lean[i], size) if j != i}
+    found = candidate_pairs(sketches)
+    assert len(found) == len(set(found)) and set(found) == expected
+    assert len(expected) > 3 * len(articles)  # the copies of each article find one another
