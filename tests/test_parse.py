@@ -1,6 +1,8 @@
 """The parse stage pairs each Document with its Doc, and a component failing on one document
 costs that document only."""
 import gc
+import random
+import string
 
 import pytest
 from spacy.language import Language
@@ -50,3 +52,21 @@ def test_the_collector_is_tuned_for_a_run_and_put_back():
     with bulk_collection():
         assert gc.get_threshold() == BULK_GC_THRESHOLDS
     assert gc.get_threshold() == before
+
+
+def test_words_of_a_long_run_leave_the_vocabulary_with_their_memory_zone(nlp, monkeypatch):
+    monkeypatch.setattr("historiograph.parse.ZONE_DOCS", 4)
+    rng = random.Random(6)
+
+    def unseen_words(count: int) -> str:
+        return " ".join("".join(rng.choices(string.ascii_lowercase, k=12)) for _ in range(count))
+
+    texts = [f"Marta Rosenthal wrote in 1902 that {unseen_words(40)}." for _ in range(20)]
+    documents = [Document(id=f"d{n}", text=text) for n, text in enumerate(texts)]
+    list(extract(documents[:4], Settings(), nlp))  # the first zone-free chunk: the tokenizer's cache
+    before = len(nlp.vocab.strings)
+    done = list(extract(documents, Settings(), nlp))
+    assert [d.id for d in done] == [d.id for d in documents]
+    assert all("1902" in [t.text for t in d.times] for d in done)
+    # 16 of the 20 documents are in memory zones: their 640 new words are not kept
+    assert len(nlp.vocab.strings) - before < 4 * 40 + 50
