@@ -101,7 +101,7 @@ def worker_pipeline(model: str):
 def worker_store(url: str) -> Store:
     with _lock:
         if url not in _stores:
-            _stores[url] = Store(url)
+            _stores[url] = Store(url, migrated=True)  # by the client, before any task
         return _stores[url]
 
 

