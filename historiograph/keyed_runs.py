@@ -88,7 +88,7 @@ class KeyedRuns:
 
     def _merged(self, older: MemoryRun | SpilledRun, newer: MemoryRun) -> MemoryRun | SpilledRun:
         if isinstance(older, MemoryRun) and len(older) + len(newer) < self.SPILL_ENTRIES:
-            return MemoryRun.sorted(np.concatenate([older.keys, newer.keys]), np.concatenate([older.numbers, newer.numbers]))
+            return older.merged(newer)
         merged = SpilledRun(merged_chunks(older, newer))
         older.close()
         return merged
@@ -107,6 +107,19 @@ class MemoryRun:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def merged(self, newer: MemoryRun) -> MemoryRun:
+        """This run and a newer one as one, this one's entries first among equal keys: each newer
+        entry goes where a search puts it, after its equals, and the older fill the rest (no
+        sort: the index's peak memory is its largest merge)."""
+        size = len(self) + len(newer)
+        at = self.keys.searchsorted(newer.keys, "right") + np.arange(len(newer))
+        newer_slot = np.zeros(size, dtype=bool)
+        newer_slot[at] = True
+        keys, numbers = np.empty(size, np.uint64), np.empty(size, np.int32)
+        keys[at], numbers[at] = newer.keys, newer.numbers
+        keys[~newer_slot], numbers[~newer_slot] = self.keys, self.numbers
+        return MemoryRun(keys, numbers)
 
     def hits(self, query: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """(position in query, its numbers) for each query key found."""

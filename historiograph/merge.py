@@ -1,8 +1,9 @@
 """Merge stage: many cleaned copies -> one Document per article, each part from its best copy.
 
 Copies are found with MinHash LSH over word shingles. Scraped copies are often cut short, so
-the test is containment (how much of the shorter copy lies inside the longer one, datasketch's
-LSH Ensemble), not symmetric Jaccard, which a cut copy would fail. A candidate pair is then
+the test is containment (how much of the shorter copy lies inside the longer one: datasketch's
+LSH Ensemble, kept compact and on disk by ``ContainmentIndex``), not symmetric Jaccard, which
+a cut copy would fail. A candidate pair is then
 confirmed by aligning paragraphs with rapidfuzz. Each aligned paragraph is taken from the copy
 that has it whole; provenance records which copy and which range every paragraph came from.
 """
