@@ -2,10 +2,10 @@
 
 The same three passes as the single-process run (see stream.py), each a task per partition of
 files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketches the copies,
-and the client works out the merge plan from the signatures, the candidate pairs confirmed by
-tasks that read those copies again. Pass 3 is the shuffle by merge key (a group of confirmed
-copies of one article, or the copy itself): the client routes every
-copy to the bucket of its key (buckets are ranges of the single-process run's order, of about
+and the client works out the merge plan from what pass 2 returns (signatures and shingle keys;
+only the few copies whose shingles are contained are read again, to align their paragraphs).
+Pass 3 is the shuffle by merge key (a group of confirmed copies of one article, or the copy
+itself): the client routes every copy to the bucket of its key (buckets are ranges of the single-process run's order, of about
 equal text), and each bucket task reads the files holding its copies again, so all copies of an
 article meet in one task, which builds the Documents, parses and extracts them with its
 worker's one spaCy pipeline, and saves them. Moving file names rather than cleaned texts keeps
@@ -23,7 +23,6 @@ import io
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
 
@@ -44,7 +43,6 @@ from .stream import (
     Place,
     Sketch,
     cleaned_copies,
-    confirm_candidates,
     copy_reader,
     count_lines,
     finish,
@@ -65,8 +63,6 @@ LOCAL_WORKER_CONFIG = {
 }
 # How long to wait for a scheduler given by address before saying it cannot be reached.
 SCHEDULER_TIMEOUT = "10s"
-# Candidate pairs of copies confirmed per task (each reads its pairs' copies again).
-CONFIRM_BATCH = 500
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 
@@ -144,24 +140,6 @@ def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) 
     found = Pass()
     copies = cleaned_copies(numbered_sources(part, max_bytes), repeated, found)
     return [sketch(place, copy) for place, copy in copies], found
-
-
-def confirm_on_cluster(client: Client, pairs: Iterable[tuple[int, int]], places: list[Place], files: dict[int, Path],
-                       repeated, settings: Settings) -> list[tuple[int, int]]:
-    """``stream.confirm_candidates`` over the candidate pairs, a batch a task. A pair joined
-    through others in another batch is tested all the same: the groups come out the same."""
-    futures = []
-    pairs = iter(pairs)
-    while batch := list(islice(pairs, CONFIRM_BATCH)):
-        wanted = {n: places[n] for pair in batch for n in pair}
-        futures.append(client.submit(confirm_batch, batch, wanted, {p[0]: files[p[0]] for p in wanted.values()},
-                                     repeated, settings.max_bytes, settings.merge_threshold, pure=False))
-    return [pair for confirmed in client.gather(futures) for pair in confirmed]
-
-
-def confirm_batch(pairs: list[tuple[int, int]], places: dict[int, Place], files: dict[int, Path], repeated: frozenset[str],
-                  max_bytes: int, threshold: float) -> list[tuple[int, int]]:
-    return confirm_candidates(pairs, copy_reader(places, files, repeated, max_bytes), threshold)
 
 
 def load_pipelines(client: Client, model: str) -> list:
@@ -260,8 +238,7 @@ def run_distributed(
         report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
         sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
         loading = load_pipelines(client, settings.model)  # while the client works out the plan
-        plan = MergePlan(sketches, settings.merge_threshold, lambda pairs, places:
-                         confirm_on_cluster(client, pairs, places, dict(files), repeated_future, settings))
+        plan = MergePlan(sketches, settings.merge_threshold, copy_reader(dict(files), repeated, settings.max_bytes))
         bounds = bucket_bounds(sketches, plan, len(parts) * BUCKETS_PER_PARTITION)
         routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
         del sketches, sketched

@@ -202,13 +202,29 @@ class UnionFind:
 
 def same_article(a: Cleaned, b: Cleaned, set_a: set[str], set_b: set[str], threshold: float) -> bool:
     """LSH candidates confirmed: exact containment, then paragraphs that really align."""
-    small, large = (set_a, set_b) if len(set_a) <= len(set_b) else (set_b, set_a)
-    if len(small & large) < threshold * len(small):
-        return False
-    short, long_ = (a, b) if len(set_a) <= len(set_b) else (b, a)
-    aligned = align(long_.paragraphs, short.paragraphs)
-    matched = sum(len(short.paragraphs[j].text) for j in aligned.values())
+    return contained(len(set_a & set_b), len(set_a), len(set_b), threshold) and aligned(a, b, len(set_a) <= len(set_b))
+
+
+def contained(shared: int, size_a: int, size_b: int, threshold: float) -> bool:
+    """Whether the smaller set of shingles lies, to the threshold, in the larger."""
+    return shared >= threshold * min(size_a, size_b)
+
+
+def aligned(a: Cleaned, b: Cleaned, a_is_shorter: bool) -> bool:
+    """Whether the shorter copy's paragraphs align, to ALIGNED_SHARE of its text, with the longer's."""
+    short, long_ = (a, b) if a_is_shorter else (b, a)
+    found = align(long_.paragraphs, short.paragraphs)
+    matched = sum(len(short.paragraphs[j].text) for j in found.values())
     return matched >= ALIGNED_SHARE * sum(len(p.text) for p in short.paragraphs)
+
+
+def shingle_keys(items: set[str]) -> np.ndarray:
+    """A copy's shingles as sorted 64-bit keys, the same in every process: containment counted
+    on them is the exact count but for collisions (odds of 2^-64 a pair of shingles)."""
+    keys = np.fromiter((int.from_bytes(hashlib.blake2b(item.encode("utf-8"), digest_size=8).digest(), "little")
+                        for item in items), np.uint64, len(items))
+    keys.sort()
+    return keys
 
 
 def same_paragraph(a: str, b: str) -> bool:

@@ -11,6 +11,9 @@ Documents.
 """
 from __future__ import annotations
 
+import os
+import tempfile
+from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,27 +27,29 @@ from .merge import (
     Group,
     build_document,
     candidate_components,
+    aligned,
+    contained,
     minhash,
-    same_article,
+    shingle_keys,
     shingles,
 )
 from .model import Cleaned, Document, Source
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 
 Place = tuple[int, int]  # (file number in the corpus, record number in the file): a copy's address
-# Tests candidate pairs of copies, numbered as in a list of their places: the pairs confirmed.
-Confirm = Callable[[Iterable[tuple[int, int]], list[Place]], list[tuple[int, int]]]
 SOURCES_BATCH = 500  # sources written per transaction in pass 1
 CONFIRM_KEPT = 64  # copies kept at hand while candidate pairs are confirmed
 
 
 @dataclass
 class Sketch:
-    """What pass 2 keeps of a cleaned copy: where to read it again, its MinHash, its size."""
+    """What pass 2 keeps of a cleaned copy: where to read it again, its MinHash, its size, and
+    its shingles as keys (``merge.shingle_keys``, to confirm candidate pairs without the text)."""
 
     place: Place
     hashvalues: np.ndarray
     size: int
+    shingles: np.ndarray
 
 
 @dataclass
@@ -110,28 +115,29 @@ def cleaned_copies(
 def sketch(place: Place, copy: Cleaned) -> Sketch:
     """Pass 2 for one copy."""
     items = shingles(copy)
-    return Sketch(place, minhash(items).hashvalues, len(items))
+    return Sketch(place, minhash(items).hashvalues, len(items), shingle_keys(items))
 
 
 class MergePlan:
     """Which copies are copies of one article, worked out before pass 3.
 
-    The candidate pairs come from the signatures alone; ``confirm`` tests them
-    (``confirm_candidates``: the copies are read again, a few at a time) and each group of
-    confirmed copies is one key, built into its Document once its last copy is read; a copy in
-    no group is built at once. Confirming before pass 3 keeps pass 3 from waiting on chains of
-    candidates: in a corpus of many like texts they can join nearly every file into one key.
-    The groups are those ``merge.group_copies`` finds (the groups of confirmed pairs do not
-    depend on which pairs are tested first), so the Documents are the same as merging the
-    whole corpus in memory.
+    The candidate pairs come from the signatures; each is confirmed by ``confirm_candidates``
+    (containment counted on the shingle keys kept on disk, then, for the pairs that pass, the
+    paragraphs of the two copies, read again) and each group of confirmed copies is one key,
+    built into its Document once its last copy is read; a copy in no group is built at once.
+    Confirming before pass 3 keeps pass 3 from waiting on chains of candidates: in a corpus of
+    many like texts they can join nearly every file into one key. The groups are those
+    ``merge.group_copies`` finds (the groups of confirmed pairs do not depend on which pairs are
+    tested first), so the Documents are the same as merging the whole corpus in memory.
     """
 
-    def __init__(self, sketches: Iterable[Sketch], threshold: float, confirm: Confirm):
-        index, places = ContainmentIndex(threshold), []
+    def __init__(self, sketches: Iterable[Sketch], threshold: float, read: Callable[[Place], Cleaned]):
+        index, places, kept = ContainmentIndex(threshold), [], ArrayShelf()
         for each in sketches:
             index.add(each.hashvalues, each.size)
+            kept.append(each.shingles)
             places.append(each.place)
-        confirmed = confirm(index.pairs(), places)
+        confirmed = confirm_candidates(index.pairs(), kept.get, lambda n: read(places[n]), threshold)
         groups = [g for g in candidate_components(len(places), confirmed) if len(g) > 1]
         self.group = {places[i]: n for n, members in enumerate(groups) for i in members}
         # the global order of the copies that merge: build_document prefers earlier copies
@@ -164,26 +170,25 @@ class MergePlan:
                 yield self.merge(key, waiting.pop(key))
 
 
-def confirm_candidates(pairs: Iterable[tuple[int, int]], read: Callable[[int], Cleaned],
-                       threshold: float) -> list[tuple[int, int]]:
-    """The candidate pairs of copies (numbered) that are copies of one article
-    (``merge.same_article``), tested in order; a pair already joined through others is not
-    tested (it could not change the groups). The copies are read again with ``read``, the
-    latest few kept with their shingles."""
+def confirm_candidates(pairs: Iterable[tuple[int, int]], shingles_of: Callable[[int], np.ndarray],
+                       read: Callable[[int], Cleaned], threshold: float) -> list[tuple[int, int]]:
+    """The candidate pairs of copies (numbered) that are copies of one article, tested as
+    ``merge.same_article`` tests them, in order; a pair already joined through others is not
+    tested (it could not change the groups). Only a pair whose shingles are contained is read
+    again, the latest few copies kept."""
     parent: dict[int, int] = {}
-    kept: OrderedDict[int, tuple[Cleaned, set[str]]] = OrderedDict()
+    kept: OrderedDict[int, Cleaned] = OrderedDict()
 
     def root(n: int) -> int:
         while parent.get(n, n) != n:
             n = parent[n]
         return n
 
-    def copy_of(n: int) -> tuple[Cleaned, set[str]]:
+    def copy_of(n: int) -> Cleaned:
         if n in kept:
             kept.move_to_end(n)
         else:
-            copy = read(n)
-            kept[n] = (copy, shingles(copy))
+            kept[n] = read(n)
             if len(kept) > CONFIRM_KEPT:
                 kept.popitem(last=False)
         return kept[n]
@@ -192,21 +197,37 @@ def confirm_candidates(pairs: Iterable[tuple[int, int]], read: Callable[[int], C
     for a, b in pairs:
         if root(a) == root(b):
             continue
-        (copy_a, set_a), (copy_b, set_b) = copy_of(a), copy_of(b)
-        if same_article(copy_a, copy_b, set_a, set_b, threshold):
+        keys_a, keys_b = shingles_of(a), shingles_of(b)
+        shared = len(np.intersect1d(keys_a, keys_b, assume_unique=True))
+        if contained(shared, len(keys_a), len(keys_b), threshold) and aligned(copy_of(a), copy_of(b), len(keys_a) <= len(keys_b)):
             parent[root(a)] = root(b)
             confirmed.append((a, b))
     return confirmed
 
 
-def copy_reader(places: Mapping[int, Place], files: Mapping[int, Path], repeated: frozenset[str],
-                max_bytes: int) -> Callable[[int], Cleaned]:
-    """Reads the n-th copy again: its file read up to its record, and cleaned."""
-    def read(n: int) -> Cleaned:
-        place = places[n]
+def copy_reader(files: Mapping[int, Path], repeated: frozenset[str], max_bytes: int) -> Callable[[Place], Cleaned]:
+    """Reads a copy again by its place: its file read up to its record, and cleaned."""
+    def read(place: Place) -> Cleaned:
         sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
         return next(copy for _, copy in cleaned_copies((ps for ps in sources if ps[0] == place), repeated))
     return read
+
+
+class ArrayShelf:
+    """Arrays appended to a temporary file and read back by number (the offsets in memory)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="historiograph-shingles-")
+        self._offsets = array("q", [0])
+
+    def append(self, values: np.ndarray) -> None:
+        self._file.write(values.tobytes())
+        self._offsets.append(self._offsets[-1] + values.nbytes)
+
+    def get(self, number: int) -> np.ndarray:
+        self._file.flush()
+        start, end = self._offsets[number], self._offsets[number + 1]
+        return np.frombuffer(os.pread(self._file.fileno(), end - start, start), dtype=np.uint64)
 
 
 def corpus_documents(
@@ -222,12 +243,7 @@ def corpus_documents(
     del counts
     cleaned = Pass(errors=report.errors)
     sketches = (sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned))
-
-    def confirm(pairs: Iterable[tuple[int, int]], places: list[Place]) -> list[tuple[int, int]]:
-        read = copy_reader(places, dict(files), repeated, settings.max_bytes)
-        return confirm_candidates(pairs, read, settings.merge_threshold)
-
-    plan = MergePlan(sketches, settings.merge_threshold, confirm)
+    plan = MergePlan(sketches, settings.merge_threshold, copy_reader(dict(files), repeated, settings.max_bytes))
     report.residue_dropped = cleaned.residue_dropped
     for document in plan.documents(cleaned_copies(numbered_sources(files, settings.max_bytes), repeated)):
         yield finish(document, settings, report)

@@ -145,8 +145,9 @@ def test_a_worker_killed_mid_run_loses_no_documents(cluster, corpus, tmp_path):
 def test_buckets_are_ranges_of_the_reading_order_with_about_equal_text():
     rng = np.random.default_rng(4)
     # twelve unrelated copies of growing size: each its own merge key
-    sketches = [Sketch((n, 0), rng.integers(0, 2**32, 128, dtype=np.uint64), 100 * (n + 1)) for n in range(12)]
-    plan = MergePlan(sketches, CONTAINMENT_THRESHOLD, confirm=lambda pairs, places: list(pairs))
+    sketches = [Sketch((n, 0), rng.integers(0, 2**32, 128, dtype=np.uint64), 100 * (n + 1), np.arange(n, dtype=np.uint64))
+                for n in range(12)]
+    plan = MergePlan(sketches, CONTAINMENT_THRESHOLD, read=lambda place: pytest.fail("no pair to confirm"))
     bounds = bucket_bounds(sketches, plan, 4)
     buckets = [bucket_of(plan.key(s.place), plan, bounds) for s in sketches]
     assert buckets == sorted(buckets) and len(set(buckets)) == 4  # contiguous, in order
