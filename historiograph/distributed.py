@@ -5,16 +5,17 @@ files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketch
 and the client works out the merge plan from what pass 2 returns (signatures and shingle keys;
 only the few copies whose shingles are contained are read again, to align their paragraphs).
 Pass 3 is the shuffle by merge key (a group of confirmed copies of one article, or the copy
-itself): the client routes every copy to the bucket of its key (buckets are ranges of the single-process run's order, of about
-equal text), and each bucket task reads the files holding its copies again, so all copies of an
-article meet in one task, which builds the Documents, parses and extracts them with its
-worker's one spaCy pipeline, and saves them. Moving file names rather than cleaned texts keeps
-the tasks' inputs tiny, and a task rerun after its worker died needs nothing that worker held;
-every task's writes are idempotent, so it adds nothing twice and loses nothing. Each task also
-returns its documents' link attestations with their MinHash signatures (the part of linking
-that needs no index); the client adds them to the link index bucket by bucket, in the
-single-process run's order (the same clusters under the same ids), while later buckets are
-still parsed. The JSONL is then written by the workers, a part at a time.
+itself): the client routes every copy to the bucket of its key (buckets are ranges of the
+single-process run's order, of about equal text), and each bucket task reads the files holding
+its copies again, so all copies of an article meet in one task, which builds the Documents,
+parses and extracts them with its worker's one spaCy pipeline, and saves them. Moving file
+names rather than cleaned texts keeps the tasks' inputs tiny, and a task rerun after its
+worker died needs nothing that worker held; every task's writes are idempotent, so it adds
+nothing twice and loses nothing. Each task also returns its documents' link attestations with
+their MinHash signatures (the part of linking that needs no index); the client adds them to the
+link index bucket by bucket, in the single-process run's order (the same clusters under the
+same ids), while later buckets are still parsed. The JSONL is then written by the workers, a
+part at a time.
 """
 from __future__ import annotations
 

@@ -1,12 +1,13 @@
-"""Read -> clean -> merge as passes over the files, so memory grows with the number of copies
-(one MinHash signature each), never with the corpus text.
+"""Read -> clean -> merge as passes over the files, so memory grows only with the number of
+copies (a place and a size each; their signatures and shingle keys go to disk), never with the
+corpus text.
 
 Pass 1 reads every source for the lines repeated across the corpus and records the sources;
-pass 2 cleans each copy and keeps only its signature; the candidate pairs of copies come from
-the signatures alone and are confirmed by reading those copies again (``MergePlan``); pass 3
-reads the files again and yields Documents: a copy of no other at once, the copies of one
-article once the last of them is read.
-The single-process run and the Dask runner share these functions, so they build the same
+pass 2 cleans each copy and keeps its signature and shingle keys; the candidate pairs of copies
+come from the signatures and are confirmed by their shingles, then, for the few that pass, by
+reading the two copies again to align them (``MergePlan``); pass 3 reads the files again and
+yields Documents: a copy of no other at once, the copies of one article once the last of them is
+read. The single-process run and the Dask runner share these functions, so they build the same
 Documents.
 """
 from __future__ import annotations
