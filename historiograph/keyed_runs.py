@@ -1,13 +1,15 @@
-"""A multimap of 64-bit keys to numbers that grows without its memory growing: the lookup
-tables of the link index and of the merge's LSH Ensemble.
+"""What the merge plan and the link index keep of the whole corpus, without their memory growing
+with it: ``KeyedRuns``, a multimap of 64-bit keys to numbers (their lookup tables), and
+``RecordFile``, records on disk read back by number.
 
-Entries are kept as sorted numpy arrays (12 bytes an entry, where a dict of lists takes some
+KeyedRuns' entries are sorted numpy arrays (12 bytes an entry, where a dict of lists takes some
 100), the newest in flat lists; big runs of them go to temporary files.
 """
 from __future__ import annotations
 
 import os
 import tempfile
+from array import array
 from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
@@ -235,6 +237,43 @@ class _Buffered:
         if not len(self.keys) and not self.done:
             self.read_more()
         return taken
+
+
+class RecordFile:
+    """Byte records appended to a temporary file and read back by number: in memory, 8 bytes a
+    record (its offset) and the latest BUFFERED bytes, not yet written out."""
+
+    BUFFERED = 1 << 20
+
+    def __init__(self, prefix: str) -> None:
+        self._file = tempfile.TemporaryFile(prefix=f"historiograph-{prefix}-")
+        self._offsets = array("q", [0])  # record n is bytes offsets[n]..offsets[n + 1]
+        self._written = 0  # bytes in the file; the rest are in _pending
+        self._pending = bytearray()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def append(self, record: bytes) -> int:
+        """The record's number."""
+        self._pending += record
+        self._offsets.append(self._written + len(self._pending))
+        if len(self._pending) >= self.BUFFERED:
+            self._write_out()
+        return len(self) - 1
+
+    def __getitem__(self, number: int) -> bytes:
+        start, end = self._offsets[number], self._offsets[number + 1]
+        if start >= self._written:
+            return bytes(self._pending[start - self._written : end - self._written])
+        self._write_out()  # a record may straddle the two
+        return os.pread(self._file.fileno(), end - start, start)
+
+    def _write_out(self) -> None:
+        if self._pending:
+            os.pwrite(self._file.fileno(), self._pending, self._written)
+            self._written += len(self._pending)
+            self._pending.clear()
 
 
 def first(values: list[int], accept: Callable[[int], bool]) -> Optional[int]:

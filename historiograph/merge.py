@@ -10,9 +10,7 @@ that has it whole; provenance records which copy and which range every paragraph
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
@@ -22,7 +20,7 @@ from datasketch import MinHash, MinHashLSHEnsemble
 from datasketch.lshensemble_partition import optimal_partitions
 from rapidfuzz import fuzz
 
-from .keyed_runs import KeyedRuns
+from .keyed_runs import KeyedRuns, RecordFile
 from .model import Cleaned, Document, Paragraph, Provenance
 
 SHINGLE_WORDS = 5
@@ -105,18 +103,17 @@ class ContainmentIndex:
         rng = np.random.default_rng(ENSEMBLE_MIXING_SEED)
         self._multipliers = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._salts = rng.integers(0, 2**63, (num_part, max(self.rows) + 1, NUM_PERM), dtype=np.uint64)
-        self._signatures = tempfile.TemporaryFile(prefix="historiograph-sketches-")
+        self._signatures = RecordFile("sketches")
         self._sizes: list[int] = []
 
     def add(self, hashvalues: np.ndarray, size: int) -> None:
-        self._signatures.write(np.asarray(hashvalues, dtype=np.uint64).tobytes())
+        self._signatures.append(np.asarray(hashvalues, dtype=np.uint64).tobytes())
         self._sizes.append(size)
 
     def pairs(self) -> Iterator[tuple[int, int]]:
         """(i, j) for every copy j that copy i, as a query, finds; i in order."""
         if len(self._sizes) < 2:
             return
-        self._signatures.flush()
         uppers, part_of = self._partitions()
         bands = KeyedRuns()
         for i in sorted(range(len(self._sizes)), key=self._sizes.__getitem__):  # as the ensemble inserts
@@ -152,8 +149,7 @@ class ContainmentIndex:
         return ((rows * self._multipliers[:r]).sum(axis=1, dtype=np.uint64) ^ self._salts[part, r, :b]).tolist()
 
     def _signature(self, i: int) -> np.ndarray:
-        size = NUM_PERM * 8
-        return np.frombuffer(os.pread(self._signatures.fileno(), size, i * size), dtype=np.uint64)
+        return np.frombuffer(self._signatures[i], dtype=np.uint64)
 
 
 def candidate_components(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:

@@ -12,9 +12,6 @@ Documents.
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,14 +23,16 @@ from .clean import CleanError, clean_source, repeated_among, short_lines
 from .merge import (
     ContainmentIndex,
     Group,
+    UnionFind,
+    aligned,
     build_document,
     candidate_components,
-    aligned,
     contained,
     minhash,
     shingle_keys,
     shingles,
 )
+from .keyed_runs import RecordFile
 from .model import Cleaned, Document, Source
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 
@@ -133,12 +132,13 @@ class MergePlan:
     """
 
     def __init__(self, sketches: Iterable[Sketch], threshold: float, read: Callable[[Place], Cleaned]):
-        index, places, kept = ContainmentIndex(threshold), [], ArrayShelf()
+        index, places, kept = ContainmentIndex(threshold), [], RecordFile("shingles")
         for each in sketches:
             index.add(each.hashvalues, each.size)
-            kept.append(each.shingles)
+            kept.append(each.shingles.tobytes())
             places.append(each.place)
-        confirmed = confirm_candidates(index.pairs(), kept.get, lambda n: read(places[n]), threshold)
+        confirmed = confirm_candidates(index.pairs(), len(places), lambda n: np.frombuffer(kept[n], np.uint64),
+                                       lambda n: read(places[n]), threshold)
         groups = [g for g in candidate_components(len(places), confirmed) if len(g) > 1]
         self.group = {places[i]: n for n, members in enumerate(groups) for i in members}
         # the global order of the copies that merge: build_document prefers earlier copies
@@ -171,19 +171,14 @@ class MergePlan:
                 yield self.merge(key, waiting.pop(key))
 
 
-def confirm_candidates(pairs: Iterable[tuple[int, int]], shingles_of: Callable[[int], np.ndarray],
+def confirm_candidates(pairs: Iterable[tuple[int, int]], count: int, shingles_of: Callable[[int], np.ndarray],
                        read: Callable[[int], Cleaned], threshold: float) -> list[tuple[int, int]]:
-    """The candidate pairs of copies (numbered) that are copies of one article, tested as
-    ``merge.same_article`` tests them, in order; a pair already joined through others is not
-    tested (it could not change the groups). Only a pair whose shingles are contained is read
-    again, the latest few copies kept."""
-    parent: dict[int, int] = {}
+    """The candidate pairs of copies (numbered below count) that are copies of one article,
+    tested as ``merge.same_article`` tests them, in order; a pair already joined through others
+    is not tested (it could not change the groups). Only a pair whose shingles are contained is
+    read again, the latest few copies kept."""
+    forest = UnionFind(count)
     kept: OrderedDict[int, Cleaned] = OrderedDict()
-
-    def root(n: int) -> int:
-        while parent.get(n, n) != n:
-            n = parent[n]
-        return n
 
     def copy_of(n: int) -> Cleaned:
         if n in kept:
@@ -196,12 +191,12 @@ def confirm_candidates(pairs: Iterable[tuple[int, int]], shingles_of: Callable[[
 
     confirmed = []
     for a, b in pairs:
-        if root(a) == root(b):
+        if forest.joined(a, b):
             continue
         keys_a, keys_b = shingles_of(a), shingles_of(b)
         shared = len(np.intersect1d(keys_a, keys_b, assume_unique=True))
         if contained(shared, len(keys_a), len(keys_b), threshold) and aligned(copy_of(a), copy_of(b), len(keys_a) <= len(keys_b)):
-            parent[root(a)] = root(b)
+            forest.union(a, b)
             confirmed.append((a, b))
     return confirmed
 
@@ -212,23 +207,6 @@ def copy_reader(files: Mapping[int, Path], repeated: frozenset[str], max_bytes: 
         sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
         return next(copy for _, copy in cleaned_copies((ps for ps in sources if ps[0] == place), repeated))
     return read
-
-
-class ArrayShelf:
-    """Arrays appended to a temporary file and read back by number (the offsets in memory)."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="historiograph-shingles-")
-        self._offsets = array("q", [0])
-
-    def append(self, values: np.ndarray) -> None:
-        self._file.write(values.tobytes())
-        self._offsets.append(self._offsets[-1] + values.nbytes)
-
-    def get(self, number: int) -> np.ndarray:
-        self._file.flush()
-        start, end = self._offsets[number], self._offsets[number + 1]
-        return np.frombuffer(os.pread(self._file.fileno(), end - start, start), dtype=np.uint64)
 
 
 def corpus_documents(

@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 
 from historiograph.link import QUOTATION, Attestation, LinkIndex, normalise
-from historiograph.keyed_runs import KeyedRuns, SpilledRun, first, key_of
+from historiograph.keyed_runs import KeyedRuns, RecordFile, SpilledRun, first, key_of
 from historiograph.link_storage import AttestationShelf
 
 
@@ -39,7 +39,7 @@ def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge
 
 
 def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch):
-    monkeypatch.setattr(AttestationShelf, "BUFFERED", 300)  # records straddle what is written out
+    monkeypatch.setattr(RecordFile, "BUFFERED", 300)  # records straddle what is written out
     monkeypatch.setattr(AttestationShelf, "CACHED", 3)
     shelf = AttestationShelf(lambda fields: ("made", fields))
     records = [((f"doc{n}", "q1", "é" * (n % 17)), bytes([n % 256]) * (n % 9)) for n in range(200)]
@@ -50,7 +50,6 @@ def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch)
         assert shelf[number] == ("made", records[number][0])
         assert shelf.signatures(number) == records[number][1]
     assert list(shelf)[7] == ("made", records[7][0])
-    shelf.close()
 
 
 def test_keys_only_propose_and_first_takes_the_one_asked_for():
@@ -71,7 +70,7 @@ def test_an_attestation_costs_the_index_a_few_hundred_bytes_not_its_text(monkeyp
     do not grow with the index, are made small to see past them."""
     monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", 1024)
     monkeypatch.setattr(AttestationShelf, "CACHED", 16)
-    monkeypatch.setattr(AttestationShelf, "BUFFERED", 4096)
+    monkeypatch.setattr(RecordFile, "BUFFERED", 4096)
     rng = random.Random(11)
     vocabulary = [f"word{n}" for n in range(5000)]
     index = LinkIndex()
