@@ -12,7 +12,22 @@ from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import JSON, Column, Float, Integer, LargeBinary, String, Table, Text, delete, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine
 
 from ..link import (
@@ -114,11 +129,9 @@ def _rewrite_clusters(connection, index: LinkIndex, roots: list[int], stored: in
         old_ids.update(connection.execute(
             select(link_attestations.c.cluster_id).where(link_attestations.c.seq.in_(page))
         ).scalars())
-        for seq in page:
-            connection.execute(
-                update(link_attestations).where(link_attestations.c.seq == seq)
-                .values(cluster_id=index.cluster_id(seq), match=index.match_of(seq))
-            )
+        connection.execute(MOVE_ATTESTATION, [
+            {"at_seq": seq, "new_cluster": index.cluster_id(seq), "new_match": index.match_of(seq)} for seq in page
+        ])
     connection.execute(delete(link_conflicts).where(link_conflicts.c.cluster_id.in_(old_ids)))
     connection.execute(delete(link_clusters).where(link_clusters.c.id.in_(old_ids)))
     clusters = [index.cluster(root) for root in roots]
@@ -126,6 +139,13 @@ def _rewrite_clusters(connection, index: LinkIndex, roots: list[int], stored: in
     conflict_rows = [_conflict_row(c) for cluster in clusters for c in cluster.conflicts]
     if conflict_rows:
         connection.execute(insert(link_conflicts), conflict_rows)
+
+
+# An attestation stored before whose cluster or match has changed (executed for many at once).
+MOVE_ATTESTATION = (
+    update(link_attestations).where(link_attestations.c.seq == bindparam("at_seq"))
+    .values(cluster_id=bindparam("new_cluster"), match=bindparam("new_match"))
+)
 
 
 def _attestation_row(index: LinkIndex, seq: int) -> dict:
