@@ -11,16 +11,17 @@ its copies again, so all copies of an article meet in one task, which builds the
 parses and extracts them with its worker's one spaCy pipeline, and saves them. Moving file
 names rather than cleaned texts keeps the tasks' inputs tiny, and a task rerun after its
 worker died needs nothing that worker held; every task's writes are idempotent, so it adds
-nothing twice and loses nothing. Each task also returns its documents' link attestations with
-their MinHash signatures (the part of linking that needs no index); the client adds them to the
-link index bucket by bucket, in the single-process run's order (the same clusters under the
-same ids), while later buckets are still parsed. The JSONL is then written by the workers, a
-part at a time.
+nothing twice and loses nothing. Each task also returns its documents' JSONL lines and link
+attestations with their MinHash signatures (the part of linking that needs no index); the
+client adds them to the link index bucket by bucket, in the single-process run's order (the
+same clusters under the same ids), while later buckets are still parsed, and writes the lines
+with their cluster ids at the end, as the single-process run does.
 """
 from __future__ import annotations
 
 import bisect
-import io
+import sys
+import tempfile
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -33,11 +34,11 @@ from distributed import Client, LocalCluster, as_completed
 from .clean import repeated_among
 from .model import Cleaned
 from .parse import load_pipeline
-from .export.jsonl import write_jsonl
-from .link import LinkIndex, signed_attestations
-from .pipeline import Progress, Report, Settings, bulk_collection, extract
+from .export.jsonl import document_json
+from .link import signed_attestations
+from .pipeline import Progress, Report, Settings, bulk_collection, extract, link_document, write_linked
 from .store import Store
-from .store.links import attach_clusters, linking
+from .store.links import linking
 from .stream import (
     MergePlan,
     Pass,
@@ -57,18 +58,18 @@ PARTITION_FILES = 16
 LOCAL_WORKERS = 2
 # The workers we start ourselves: without distributed's MALLOC_TRIM_THRESHOLD_ (setting it
 # stops glibc from raising its mmap threshold, so every large array spaCy allocates is a fresh
-# mmap: 15% of a worker's time here) and without its sampling profiler (3%).
+# mmap: 15% of a worker's time here) and without its sampling profiler (3%). On Linux they are
+# forked from this process, which has imported spaCy and the extractors already: spawned, each
+# imported them again, 1.8 s of a 200k-word run's 19 s (fork is unsafe on macOS).
 LOCAL_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
     "distributed.worker.profile.enabled": False,
+    "distributed.worker.multiprocessing-method": "fork" if sys.platform == "linux" else "spawn",
 }
 # How long to wait for a scheduler given by address before saying it cannot be reached.
 SCHEDULER_TIMEOUT = "10s"
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
-
-# Documents per JSONL task: each reads its documents back from the store.
-JSONL_PART = 64
 
 Partition = list[tuple[int, Path]]
 
@@ -79,6 +80,7 @@ class Built(NamedTuple):
     order: Place  # where the single-process run builds it: at its key's last copy
     id: str
     signed: list  # its attestations with their window signatures (link.signed_attestations)
+    line: str  # its JSONL line, cluster ids to be filled in
 
 
 # One spaCy pipeline and one store per worker process, made by the first task that needs them
@@ -200,15 +202,7 @@ def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: fr
     with bulk_collection():
         extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
     worker_store(url).save_all(extracted)
-    return [Built(order_of[d.id], d.id, signed_attestations(d)) for d in extracted], report
-
-
-def jsonl_part(ids: list[str], url: str) -> str:
-    """The JSONL lines of these stored documents, cluster ids attached: written on a worker."""
-    store = worker_store(url)
-    lines = io.StringIO()
-    write_jsonl(attach_clusters(store.engine, store.documents(ids)), lines)
-    return lines.getvalue()
+    return [Built(order_of[d.id], d.id, signed_attestations(d), document_json(d) + "\n") for d in extracted], report
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -227,6 +221,7 @@ def run_distributed(
     files = list(enumerate(list_files(paths, report.errors)))
     report.files_read = len(files)
     parts = partitions(files, partition_files)
+    store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
         scans = client.gather(client.map(scan_partition, parts, url=store.url, max_bytes=settings.max_bytes, pure=False))
         repeated = repeated_among(sum((counts for counts, _ in scans), Counter()), sum(p.sources for _, p in scans))
@@ -244,42 +239,44 @@ def run_distributed(
         routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
         del sketches, sketched
         client.gather(loading)  # a missing model is reported here, before pass 3
-        with linking(store.engine) as index:
-            ids = shuffle(client, routed, bounds, repeated_future, plan, settings, store.url, report, index, progress)
-        write_jsonl_parts(client, ids, store.url, jsonl)
+        # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
+            with linking(store.engine) as index:
+                linked = shuffle(client, routed, bounds, repeated_future, plan, settings, store.url, report, progress)
+                for built in linked:
+                    unlinked.write(built.line)
+                    link_document(index, built.signed, placed)
+            write_linked(index, unlinked, placed, jsonl)
     return report
 
 
 def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeated, plan: MergePlan,
-            settings: Settings, url: str, report: Report, index: LinkIndex, progress: Optional[Progress]) -> list[str]:
-    """Pass 3: each bucket of merge keys built into Documents by one task; each bucket linked
-    as soon as every bucket before it is, so that documents are linked in the single-process
-    run's order (the same clusters under the same ids) while later buckets are still parsed.
-    The links are saved once, at the end: saving as we go would hold the database's write
-    lock while the workers save documents. The ids of the documents, in that order."""
+            settings: Settings, url: str, report: Report, progress: Optional[Progress]) -> Iterator[Built]:
+    """Pass 3: each bucket of merge keys built into Documents by one task. The documents come
+    back in the single-process run's order, each bucket as soon as every bucket before it has,
+    so that the client links them in that order (the same clusters under the same ids) while
+    later buckets are still parsed."""
     plan_future = client.scatter(plan, broadcast=True)
-    # the biggest buckets first (an article's copies can chain many files into one bucket), so
-    # that none of them is left to run alone at the end
+    # submitted, and so run, in the order they are linked (buckets hold about equal text): the
+    # client links each as it comes, and only the last is left to link when the workers are done
     numbers = {
-        client.submit(build_bucket, bucket, part, bounds, repeated, plan_future, settings, url,
-                      priority=len(part), pure=False): bucket
+        client.submit(build_bucket, bucket, part, bounds, repeated, plan_future, settings, url, pure=False): bucket
         for bucket, part in enumerate(routed) if part
     }
     waiting: dict[int, list[Built]] = {}
-    linked = iter(sorted(numbers.values()))
-    next_bucket = next(linked, None)
-    ids: dict[str, None] = {}
+    in_order = iter(sorted(numbers.values()))
+    next_bucket = next(in_order, None)
+    seen: set[str] = set()
     for future in as_completed(numbers):
         waiting[numbers[future]], part_report = future.result()
         future.release()
         add_report(report, part_report, progress)
         while next_bucket in waiting:
             for each in sorted(waiting.pop(next_bucket), key=lambda b: b.order):
-                if each.id not in ids:  # two files with one text are one document
-                    ids[each.id] = None
-                    index.add_signed(each.signed)
-            next_bucket = next(linked, None)
-    return list(ids)
+                if each.id not in seen:  # two files with one text are one document
+                    seen.add(each.id)
+                    yield each
+            next_bucket = next(in_order, None)
 
 
 def add_report(report: Report, part: Report, progress: Optional[Progress]) -> None:
@@ -288,16 +285,6 @@ def add_report(report: Report, part: Report, progress: Optional[Progress]) -> No
     report.errors.extend(part.errors)
     if progress:
         progress("extract", report.documents, None)
-
-
-def write_jsonl_parts(client: Client, ids: list[str], url: str, jsonl: TextIO) -> None:
-    """The JSONL of the documents, in order, written by the workers a part at a time from the
-    store. Not sent back with each bucket, as ``pipeline.run`` keeps them: buckets finish out of
-    order, and the lines of every bucket waiting for an earlier one would fill the client."""
-    parts = [client.submit(jsonl_part, ids[i : i + JSONL_PART], url, pure=False) for i in range(0, len(ids), JSONL_PART)]
-    for part in parts:  # in order; the later parts are written meanwhile
-        jsonl.write(part.result())
-        part.release()
 
 
 def add_found(report: Report, found: list[Pass]) -> None:

@@ -21,7 +21,7 @@ from .model import Cleaned, Document, Source
 from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
-from .link import signed_attestations
+from .link import LinkIndex, signed_attestations
 from .store.links import linking
 from .stream import corpus_documents
 
@@ -177,11 +177,23 @@ def link_and_write(store: Store, signed: BinaryIO, unlinked: TextIO, jsonl: Text
         signed.seek(0)
         with linking(store.engine) as index:
             for attestations in pickled(signed):
-                pickle.dump({att.key: index.add(att, sigs) for att, sigs in attestations}, placed)
-        placed.seek(0)
-        unlinked.seek(0)
-        for line, seqs in zip(unlinked, pickled(placed)):
-            jsonl.write(with_cluster_ids(line, lambda key: index.cluster_id(seqs[key]) if key in seqs else None))
+                link_document(index, attestations, placed)
+        write_linked(index, unlinked, placed, jsonl)
+
+
+def link_document(index: LinkIndex, signed: list, placed: BinaryIO) -> None:
+    """Link one document's signed attestations; where they were placed (key -> sequence number)
+    goes to ``placed``, for its line's cluster ids once every document is linked."""
+    pickle.dump({att.key: index.add(att, signatures) for att, signatures in signed}, placed)
+
+
+def write_linked(index: LinkIndex, unlinked: TextIO, placed: BinaryIO, jsonl: TextIO) -> None:
+    """The lines written before linking, with the cluster ids of the finished index: a cluster's
+    id is its oldest member's, which a later document can change."""
+    unlinked.seek(0)
+    placed.seek(0)
+    for line, seqs in zip(unlinked, pickled(placed)):
+        jsonl.write(with_cluster_ids(line, lambda key: index.cluster_id(seqs[key]) if key in seqs else None))
 
 
 def pickled(stream: BinaryIO) -> Iterator:

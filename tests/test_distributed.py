@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 
+import dask
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,7 @@ from distributed import Client, LocalCluster
 from sqlalchemy import select
 
 from historiograph.cli import cli
-from historiograph.distributed import bucket_bounds, bucket_of, run_distributed
+from historiograph.distributed import LOCAL_WORKER_CONFIG, bucket_bounds, bucket_of, run_distributed
 from historiograph.pipeline import Settings, run
 from historiograph.store import Store
 from historiograph.store.links import link_attestations, link_clusters
@@ -42,7 +43,8 @@ MORE_ESSAYS = {
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    # configured as the LocalCluster of a bare `run --dask`: its workers are forked on Linux
+    with dask.config.set(LOCAL_WORKER_CONFIG), LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
         yield local
 
 
