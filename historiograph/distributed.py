@@ -267,24 +267,26 @@ def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeat
     in_order = iter(sorted(numbers.values()))
     next_bucket = next(in_order, None)
     seen: set[str] = set()
+    extracted = 0
     for future in as_completed(numbers):
         waiting[numbers[future]], part_report = future.result()
         future.release()
-        add_report(report, part_report, progress)
+        add_report(report, part_report)
+        extracted += len(waiting[numbers[future]])
+        if progress:
+            progress("extract", extracted, None)
         while next_bucket in waiting:
             for each in sorted(waiting.pop(next_bucket), key=lambda b: b.order):
                 if each.id not in seen:  # two files with one text are one document
                     seen.add(each.id)
+                    report.documents += 1
                     yield each
             next_bucket = next(in_order, None)
 
 
-def add_report(report: Report, part: Report, progress: Optional[Progress]) -> None:
-    report.documents += part.documents
+def add_report(report: Report, part: Report) -> None:
     report.copies_merged += part.copies_merged
     report.errors.extend(part.errors)
-    if progress:
-        progress("extract", report.documents, None)
 
 
 def add_found(report: Report, found: list[Pass]) -> None:

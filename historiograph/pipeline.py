@@ -159,6 +159,7 @@ def run(
             batch.append(document)
             if document.id not in seen:  # two files with one text are one document
                 seen.add(document.id)
+                report.documents += 1
                 pickle.dump(signed_attestations(document), signed, protocol=pickle.HIGHEST_PROTOCOL)
                 unlinked.write(document_json(document) + "\n")
             if len(batch) == SAVE_BATCH:

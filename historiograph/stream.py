@@ -229,10 +229,10 @@ def corpus_documents(
 
 
 def finish(document: Document, settings, report) -> Document:
-    """The run's settings applied to a built Document, and the report kept up."""
+    """The run's settings applied to a built Document, and its merged copies counted (the
+    documents are counted once stored: an extractor can still fail on one)."""
     if settings.date:
         document.date = settings.date
     if len(document.sources) > 1:
         report.copies_merged += len(document.sources)
-    report.documents += 1
     return document

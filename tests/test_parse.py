@@ -1,6 +1,7 @@
 """The parse stage pairs each Document with its Doc, and a component failing on one document
 costs that document only."""
 import gc
+import io
 import random
 import string
 
@@ -9,7 +10,8 @@ from spacy.language import Language
 
 from historiograph.model import Document
 from historiograph.parse import load_pipeline
-from historiograph.pipeline import BULK_GC_THRESHOLDS, Settings, bulk_collection, extract
+from historiograph.pipeline import BULK_GC_THRESHOLDS, Settings, bulk_collection, extract, run
+from historiograph.store import Store, sqlite_url
 
 
 @Language.component("test_fails_on_a_marked_text")
@@ -40,6 +42,18 @@ def test_a_failing_document_is_reported_and_the_others_keep_their_own_parse(fail
     assert [t.text for t in done[1].times] == ["1903"]  # its own parse, not its neighbour's
     assert [e.path for e in errors] == ["corpus/1.txt", "corpus/3.txt"]
     assert "could not be annotated (ValueError: a marked text)" in str(errors[0])
+
+
+def test_a_run_counts_and_writes_only_the_documents_it_stored(failing_nlp, tmp_path, monkeypatch):
+    monkeypatch.setattr("historiograph.pipeline.load_pipeline", lambda model: failing_nlp)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, text in enumerate(d.text for d in documents()):
+        (corpus / f"{n}.txt").write_text(f"Letters, number {n}\n\n{text} The archive kept it in box {n}.\n")
+    jsonl = io.StringIO()
+    report = run([corpus], Store(sqlite_url(tmp_path / "run.db")), jsonl, Settings())
+    assert report.documents == 2 and len(report.errors) == 2
+    assert len(jsonl.getvalue().splitlines()) == len(list(Store(sqlite_url(tmp_path / "run.db")).documents())) == 2
 
 
 def test_without_an_error_list_the_failure_is_raised(failing_nlp):
