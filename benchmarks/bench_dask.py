@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import report_ratio, scratch, timed  # noqa: E402
+from benchmarks.common import alternated, listed, report_ratio, scratch  # noqa: E402
 from benchmarks.corpus import corpus_of_words  # noqa: E402
 from historiograph.distributed import run_distributed  # noqa: E402
 from historiograph.pipeline import Settings, run  # noqa: E402
@@ -29,25 +29,18 @@ def main() -> None:
     parser.add_argument("--scheduler", help="an existing scheduler instead of a LocalCluster")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, alternating")
     args = parser.parse_args()
-    single, dask = [], []
     with scratch() as root:
         written = corpus_of_words(root / "corpus", args.words)
-        for n in range(args.repeat):
-            with timed() as took:
-                report = run([root / "corpus"], Store(sqlite_url(root / f"single{n}.db")), io.StringIO(), Settings())
-            single.append(took.seconds)
-            with timed() as took:
-                dask_report = run_distributed([root / "corpus"], Store(sqlite_url(root / f"dask{n}.db")),
-                                              io.StringIO(), Settings(), args.scheduler)
-            dask.append(took.seconds)
+        (single, dask), (report, dask_report) = alternated(
+            args.repeat,
+            lambda n: run([root / "corpus"], Store(sqlite_url(root / f"single{n}.db")), io.StringIO(), Settings()),
+            lambda n: run_distributed([root / "corpus"], Store(sqlite_url(root / f"dask{n}.db")), io.StringIO(),
+                                      Settings(), args.scheduler),
+        )
     report_ratio("single-process/dask", min(single) / min(dask), ">=", TARGET,
                  f"[{written['words']} words -> {report.documents} documents (dask: {dask_report.documents}); "
                  f"best of {args.repeat}: one process {min(single):.1f}s, LocalCluster of 2 {min(dask):.1f}s; "
-                 f"all: {seconds(single)} and {seconds(dask)}]")
-
-
-def seconds(times: list[float]) -> str:
-    return "/".join(f"{t:.1f}" for t in times)
+                 f"all: {listed(single)} and {listed(dask)}]")
 
 
 if __name__ == "__main__":

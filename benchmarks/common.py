@@ -6,7 +6,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 # The summary line run_all.py collects from each benchmark's output.
 RATIO_PREFIX = "RATIO"
@@ -25,6 +25,25 @@ def timed() -> Iterator[Timer]:
         yield timer
     finally:
         timer.seconds = time.perf_counter() - start
+
+
+def alternated(repeat: int, *runs: Callable[[int], object]) -> tuple[list[list[float]], list]:
+    """Each run's seconds in each of ``repeat`` rounds (the runs alternate within a round), and
+    each run's last result. Compare the best times, as timeit does: on a shared machine a
+    slower run measures the neighbours, and alternating gives both runs the same chances."""
+    times: list[list[float]] = [[] for _ in runs]
+    results: list = [None] * len(runs)
+    for round_number in range(repeat):
+        for arm, run in enumerate(runs):
+            with timed() as took:
+                results[arm] = run(round_number)
+            times[arm].append(took.seconds)
+    return times, results
+
+
+def listed(times: list[float]) -> str:
+    """Every time of a run, as "27.4/28.1/27.9s"."""
+    return "/".join(f"{t:.1f}" for t in times) + "s"
 
 
 @contextmanager
