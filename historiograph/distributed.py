@@ -155,12 +155,13 @@ def load_worker_pipeline(model: str) -> None:
     worker_pipeline(model)
 
 
-def bucket_bounds(sketches: list[Sketch], plan: MergePlan, buckets: int) -> list[Place]:
-    """Pass 3's range partitioning: the last place of each bucket but the last, so that buckets
-    hold about the same amount of text and follow one another in the single-process run's order."""
+def bucket_bounds(sized: list[tuple[Place, int]], plan: MergePlan, buckets: int) -> list[Place]:
+    """Pass 3's range partitioning, from each copy's place and size: the last place of each
+    bucket but the last, so that buckets hold about the same amount of text and follow one
+    another in the single-process run's order."""
     sizes: dict[Place, int] = Counter()
-    for each in sketches:
-        sizes[plan.last_place(plan.key(each.place))] += each.size
+    for place, size in sized:
+        sizes[plan.last_place(plan.key(place))] += size
     share, bounds, filled = sum(sizes.values()) / buckets, [], 0
     for place in sorted(sizes):
         filled += sizes[place]
@@ -223,21 +224,22 @@ def run_distributed(
     parts = partitions(files, partition_files)
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
-        scans = client.gather(client.map(scan_partition, parts, url=store.url, max_bytes=settings.max_bytes, pure=False))
-        repeated = repeated_among(sum((counts for counts, _ in scans), Counter()), sum(p.sources for _, p in scans))
-        add_found(report, [found for _, found in scans])
-        report.sources = sum(found.sources for _, found in scans)
-        [repeated_future] = client.scatter([repeated], broadcast=True)  # in a list: a set would be split
-        sketched = client.gather(client.map(sketch_partition, parts, repeated=repeated_future,
-                                            max_bytes=settings.max_bytes, pure=False))
-        add_found(report, [found for _, found in sketched])
-        report.residue_dropped = sum(found.residue_dropped for _, found in sketched)
-        sketches = sorted((s for part, _ in sketched for s in part), key=lambda s: s.place)
-        loading = load_pipelines(client, settings.model)  # while the client works out the plan
-        plan = MergePlan(sketches, settings.merge_threshold, copy_reader(dict(files), repeated, settings.max_bytes))
-        bounds = bucket_bounds(sketches, plan, len(parts) * BUCKETS_PER_PARTITION)
-        routed = bucket_files([s.place for s in sketches], plan, dict(files), bounds)
-        del sketches, sketched
+        counts: Counter[str] = Counter()
+        for part_counts, found in in_order(client.map(scan_partition, parts, url=store.url,
+                                                      max_bytes=settings.max_bytes, pure=False)):
+            counts.update(part_counts)
+            add_found(report, found)
+        repeated = repeated_among(counts, report.sources)
+        del counts
+        repeated_future = shared(client, repeated)
+        sketching = client.map(sketch_partition, parts, repeated=repeated_future, max_bytes=settings.max_bytes, pure=False)
+        loading = load_pipelines(client, settings.model)  # once sketched, while the client works out the plan
+        sized: list[tuple[Place, int]] = []
+        plan = MergePlan(streamed_sketches(sketching, report, sized), settings.merge_threshold,
+                         copy_reader(dict(files), repeated, settings.max_bytes))
+        bounds = bucket_bounds(sized, plan, len(parts) * BUCKETS_PER_PARTITION)
+        routed = bucket_files((place for place, _ in sized), plan, dict(files), bounds)
+        del sized
         client.gather(loading)  # a missing model is reported here, before pass 3
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
@@ -256,7 +258,7 @@ def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeat
     back in the single-process run's order, each bucket as soon as every bucket before it has,
     so that the client links them in that order (the same clusters under the same ids) while
     later buckets are still parsed."""
-    plan_future = client.scatter(plan, broadcast=True)
+    plan_future = shared(client, plan)
     # submitted, and so run, in the order they are linked (buckets hold about equal text): the
     # client links each as it comes, and only the last is left to link when the workers are done
     numbers = {
@@ -289,6 +291,37 @@ def add_report(report: Report, part: Report) -> None:
     report.errors.extend(part.errors)
 
 
-def add_found(report: Report, found: list[Pass]) -> None:
-    for each in found:
-        report.errors.extend(each.errors)
+def shared(client: Client, value: object):
+    """A future holding ``value`` for many tasks, fetched once by each worker that needs it.
+    Not scattered: the scheduler cannot recover scattered data from a worker that died (and may
+    drop broadcast copies it thinks unneeded), while a task's result it can compute again."""
+    return client.submit(held, value, pure=False)
+
+
+def held(value: object) -> object:
+    return value
+
+
+def in_order(futures: list) -> Iterator:
+    """The futures' results in the order given, each released once read."""
+    for future in futures:
+        result = future.result()
+        future.release()
+        yield result
+
+
+def streamed_sketches(futures: list, report: Report, sized: list[tuple[Place, int]]) -> Iterator[Sketch]:
+    """Pass 2's sketches in the run's order, a partition at a time (the client never holds the
+    corpus's shingle keys, some 8 bytes a word: the plan keeps them on disk); each copy's place
+    and size go to ``sized``, for the buckets of pass 3."""
+    for part, found in in_order(futures):
+        add_found(report, found)
+        for each in part:
+            sized.append((each.place, each.size))
+            yield each
+
+
+def add_found(report: Report, found: Pass) -> None:
+    report.sources += found.sources
+    report.residue_dropped += found.residue_dropped
+    report.errors.extend(found.errors)

@@ -150,7 +150,7 @@ def test_buckets_are_ranges_of_the_reading_order_with_about_equal_text():
     sketches = [Sketch((n, 0), rng.integers(0, 2**32, 128, dtype=np.uint64), 100 * (n + 1), np.arange(n, dtype=np.uint64))
                 for n in range(12)]
     plan = MergePlan(sketches, CONTAINMENT_THRESHOLD, read=lambda place: pytest.fail("no pair to confirm"))
-    bounds = bucket_bounds(sketches, plan, 4)
+    bounds = bucket_bounds([(s.place, s.size) for s in sketches], plan, 4)
     buckets = [bucket_of(plan.key(s.place), plan, bounds) for s in sketches]
     assert buckets == sorted(buckets) and len(set(buckets)) == 4  # contiguous, in order
     text = [sum(s.size for s, b in zip(sketches, buckets) if b == n) for n in range(4)]
