@@ -102,6 +102,20 @@ def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
     assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 6
 
 
+def test_bad_files_are_one_line_errors_and_the_rest_of_the_corpus_is_run(cluster, corpus, tmp_path):
+    (corpus / "blob.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "broken.html").write_text("<html><body><p>Cut <b>short <div>here", encoding="utf-8")
+    outputs = {}
+    for name, extra in [("single", []), ("dask", ["--dask", cluster.scheduler_address])]:
+        result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(tmp_path / name), *extra])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        outputs[name] = sorted(line for line in result.output.splitlines() if line.startswith("historiograph: error"))
+        assert len((tmp_path / name / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 6
+    assert outputs["dask"] == outputs["single"] and len(outputs["dask"]) == 3
+    assert all(any(bad in line for line in outputs["dask"]) for bad in ("blob.txt", "empty.txt", "broken.html"))
+
+
 def test_bare_dask_before_paths_is_a_clear_error(corpus):
     result = CliRunner().invoke(cli, ["run", "--dask", str(corpus)])
     assert result.exit_code == 2 and "not a scheduler address" in result.output
