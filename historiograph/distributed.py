@@ -265,9 +265,9 @@ def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeat
         client.submit(build_bucket, bucket, part, bounds, repeated, plan_future, settings, url, pure=False): bucket
         for bucket, part in enumerate(routed) if part
     }
-    waiting: dict[int, list[Built]] = {}
-    in_order = iter(sorted(numbers.values()))
-    next_bucket = next(in_order, None)
+    waiting: dict[int, list[Built]] = {}  # buckets back before one linked earlier: few, run in order
+    linking_order = iter(sorted(numbers.values()))
+    next_bucket = next(linking_order, None)
     seen: set[str] = set()
     extracted = 0
     for future in as_completed(numbers):
@@ -283,7 +283,7 @@ def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeat
                     seen.add(each.id)
                     report.documents += 1
                     yield each
-            next_bucket = next(in_order, None)
+            next_bucket = next(linking_order, None)
 
 
 def add_report(report: Report, part: Report) -> None:
