@@ -10,6 +10,8 @@ from historiograph.model import Document, Quote, TimeExpr
 from historiograph.store import Store, sqlite_url
 from historiograph.store.links import link_attestations, link_new_documents, load_index
 
+from .store.conftest import postgres_server, postgres_url  # noqa: F401  (the throwaway cluster)
+
 LINE = "The tide keeps better time than any clock in the harbour office"
 
 
@@ -38,9 +40,9 @@ SECOND_BATCH = [
 ]
 
 
-@pytest.fixture()
-def db(tmp_path):
-    url = sqlite_url(tmp_path / "historiograph.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    url = sqlite_url(tmp_path / "historiograph.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     store = Store(url)
     for document in FIRST_BATCH:
         store.save(document)
