@@ -9,14 +9,16 @@ reviewed works at the top of a review is kept as the structured header, out of t
 from __future__ import annotations
 
 import re
-from collections import Counter
+from array import array
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Iterable, Optional
 
+import numpy as np
 import trafilatura
 from lxml import etree
 
+from .keyed_runs import stable_key
 from .model import Cleaned, Paragraph, Source
 
 
@@ -107,29 +109,84 @@ class Block:
         return " ".join(line.strip() for line in self.lines if line.strip())
 
 
-def repeated_lines(sources: Iterable[Source]) -> frozenset[str]:
+def repeated_lines(sources: Iterable[Source]) -> RepeatedLines:
     """Short lines found in many files of the corpus: mastheads, footers, navigation."""
-    files = 0
-    counts: Counter[str] = Counter()
+    counts, files = LineCounts(), 0
     for source in sources:
         files += 1
-        counts.update(short_lines(source))
-    return repeated_among(counts, files)
+        counts.add(source)
+    return counts.repeated(files)
 
 
-def short_lines(source: Source) -> set[str]:
-    """The lines of a source short enough to be a masthead, counted once per source."""
-    return {line.strip() for line in source.text.split("\n") if 0 < len(line.strip()) <= REPEAT_MAX_LEN}
+class RepeatedLines:
+    """The repeated lines of a corpus, as their keys: ``line in repeated`` for a stripped line."""
+
+    def __init__(self, keys: Iterable[int] = ()) -> None:
+        self._keys = frozenset(keys)
+
+    def __contains__(self, line: str) -> bool:
+        return len(line) <= REPEAT_MAX_LEN and stable_key(line) in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
-def repeated_among(counts: Counter[str], files: int) -> frozenset[str]:
-    """The repeated lines, from counts of sources per short line (summed over partitions)."""
-    if files < REPEAT_MIN_FILES:
-        return frozenset()
-    return frozenset(line for line, n in counts.items() if n >= REPEAT_MIN_FILES and n * 2 >= files)
+class LineCounts:
+    """How many sources have each short line, counted by the line's 64-bit key: 16 bytes a
+    distinct line, where a Counter of the lines took 2-4 KB a scraped file (titles, bylines and
+    the markup of HTML are short lines, and nearly all of them distinct)."""
+
+    # Keys gathered before they are summed into the sorted arrays.
+    PENDING_ENTRIES = 1 << 20
+
+    def __init__(self) -> None:
+        self.keys, self.counts = np.empty(0, np.uint64), np.empty(0, np.int64)
+        self._seen = array("Q")  # keys of lines seen once each, since the last sum
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # other partitions' counts
+        self._parts_entries = 0
+
+    def add(self, source: Source) -> None:
+        """The short lines of one source, each counted once."""
+        lines = {line.strip() for line in source.text.split("\n") if 0 < len(line.strip()) <= REPEAT_MAX_LEN}
+        self._seen.extend(map(stable_key, lines))
+        self._sum_if_due()
+
+    def update(self, other: LineCounts) -> None:
+        """Add another partition's counts."""
+        other._sum()
+        self._parts.append((other.keys, other.counts))
+        self._parts_entries += len(other.keys)
+        self._sum_if_due()
+
+    def repeated(self, sources: int) -> RepeatedLines:
+        """The lines in REPEAT_MIN_FILES sources or more and in half of them."""
+        if sources < REPEAT_MIN_FILES:
+            return RepeatedLines()
+        self._sum()
+        return RepeatedLines(self.keys[(self.counts >= REPEAT_MIN_FILES) & (self.counts * 2 >= sources)].tolist())
+
+    def __getstate__(self) -> tuple[np.ndarray, np.ndarray]:
+        self._sum()  # sent from a Dask worker as two arrays
+        return self.keys, self.counts
+
+    def __setstate__(self, state: tuple[np.ndarray, np.ndarray]) -> None:
+        self.__init__()
+        self.keys, self.counts = state
+
+    def _sum_if_due(self) -> None:
+        if len(self._seen) + self._parts_entries >= max(self.PENDING_ENTRIES, len(self.keys)):  # a sum costs the whole: not too often
+            self._sum()
+
+    def _sum(self) -> None:
+        if self._seen or self._parts:
+            seen = np.frombuffer(self._seen, np.uint64) if self._seen else np.empty(0, np.uint64)
+            keys, where = np.unique(np.concatenate([self.keys, seen, *(k for k, _ in self._parts)]), return_inverse=True)
+            counts = np.concatenate([self.counts, np.ones(len(seen), np.int64), *(c for _, c in self._parts)])
+            self.keys, self.counts = keys, np.bincount(where, counts, len(keys)).astype(np.int64)
+            self._seen, self._parts, self._parts_entries = array("Q"), [], 0
 
 
-def clean_source(source: Source, repeated: frozenset[str] = frozenset()) -> Cleaned:
+def clean_source(source: Source, repeated: RepeatedLines = RepeatedLines()) -> Cleaned:
     """Body, header and metadata of one source; raises CleanError when no text is left."""
     meta: dict = {}
     if source.media_type == "text/html":
@@ -235,7 +292,7 @@ def _refind(raw: str, text: str, markup):
 
 
 # --- residue -----------------------------------------------------------------------------
-def drop_residue(blocks: list[Block], repeated: frozenset[str]) -> tuple[list[Block], int, Optional[str]]:
+def drop_residue(blocks: list[Block], repeated: RepeatedLines) -> tuple[list[Block], int, Optional[str]]:
     """Blocks without residue lines, how many lines were dropped, and the date residue carried."""
     lines = [line.strip() for block in blocks for line in block.lines if line.strip()]
     residue = residue_lines(lines, repeated)
@@ -251,7 +308,7 @@ def drop_residue(blocks: list[Block], repeated: frozenset[str]) -> tuple[list[Bl
     return kept, dropped, found_date
 
 
-def residue_lines(lines: list[str], repeated: frozenset[str]) -> set[str]:
+def residue_lines(lines: list[str], repeated: RepeatedLines) -> set[str]:
     residue = {line for line in lines if RESIDUE_LINES.match(line) or CREDIT_LINE.match(line) or line in repeated}
     for i, line in enumerate(lines):
         # a caption: the pictured name alone, right before its credit line

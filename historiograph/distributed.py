@@ -31,7 +31,7 @@ from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
 import dask
 from distributed import Client, LocalCluster, as_completed
 
-from .clean import repeated_among
+from .clean import LineCounts, RepeatedLines
 from .model import Cleaned
 from .parse import load_pipeline
 from .export.jsonl import document_json
@@ -130,7 +130,7 @@ def partitions(files: list[tuple[int, Path]], size: int) -> list[Partition]:
 
 
 # --- tasks -----------------------------------------------------------------------------------
-def scan_partition(part: Partition, url: str, max_bytes: int) -> tuple[Counter, Pass]:
+def scan_partition(part: Partition, url: str, max_bytes: int) -> tuple[LineCounts, Pass]:
     """Pass 1: short-line counts and the sources saved."""
     found = Pass()
     sources = numbered_sources(part, max_bytes, found.errors)
@@ -138,7 +138,7 @@ def scan_partition(part: Partition, url: str, max_bytes: int) -> tuple[Counter, 
     return counts, found
 
 
-def sketch_partition(part: Partition, repeated: frozenset[str], max_bytes: int) -> tuple[list[Sketch], Pass]:
+def sketch_partition(part: Partition, repeated: RepeatedLines, max_bytes: int) -> tuple[list[Sketch], Pass]:
     """Pass 2: a signature per cleaned copy."""
     found = Pass()
     copies = cleaned_copies(numbered_sources(part, max_bytes), repeated, found)
@@ -183,7 +183,7 @@ def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path
     return [[(number, files[number]) for number in sorted(numbers)] for numbers in wanted]
 
 
-def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: frozenset[str], plan: MergePlan,
+def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: RepeatedLines, plan: MergePlan,
                  settings: Settings, url: str) -> tuple[list[Built], Report]:
     """Pass 3 for one bucket: its copies read again from their files, merged, parsed, extracted
     and saved. Inputs are file names, not texts: a rerun on another worker after a death needs
@@ -224,12 +224,12 @@ def run_distributed(
     parts = partitions(files, partition_files)
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
-        counts: Counter[str] = Counter()
+        counts = LineCounts()
         for part_counts, found in in_order(client.map(scan_partition, parts, url=store.url,
                                                       max_bytes=settings.max_bytes, pure=False)):
             counts.update(part_counts)
             add_found(report, found)
-        repeated = repeated_among(counts, report.sources)
+        repeated = counts.repeated(report.sources)
         del counts
         repeated_future = shared(client, repeated)
         sketching = client.map(sketch_partition, parts, repeated=repeated_future, max_bytes=settings.max_bytes, pure=False)

@@ -7,6 +7,7 @@ KeyedRuns' entries are sorted numpy arrays (12 bytes an entry, where a dict of l
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from array import array
@@ -21,6 +22,11 @@ def key_of(*parts: str) -> int:
     """A 64-bit key for some strings, stable within the process (the index lives in one).
     Keys only propose: whoever reads a value checks it is the one asked for, where it matters."""
     return hash(parts) & KEY_MASK
+
+
+def stable_key(text: str) -> int:
+    """A 64-bit key for a string, the same in every process (a Dask worker's and its client's)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 class KeyedRuns:

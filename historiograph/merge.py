@@ -20,7 +20,7 @@ from datasketch import MinHash, MinHashLSHEnsemble
 from datasketch.lshensemble_partition import optimal_partitions
 from rapidfuzz import fuzz
 
-from .keyed_runs import KeyedRuns, RecordFile
+from .keyed_runs import KeyedRuns, RecordFile, stable_key
 from .model import Cleaned, Document, Paragraph, Provenance
 
 SHINGLE_WORDS = 5
@@ -217,8 +217,7 @@ def aligned(a: Cleaned, b: Cleaned, a_is_shorter: bool) -> bool:
 def shingle_keys(items: set[str]) -> np.ndarray:
     """A copy's shingles as sorted 64-bit keys, the same in every process: containment counted
     on them is the exact count but for collisions (odds of 2^-64 a pair of shingles)."""
-    keys = np.fromiter((int.from_bytes(hashlib.blake2b(item.encode("utf-8"), digest_size=8).digest(), "little")
-                        for item in items), np.uint64, len(items))
+    keys = np.fromiter(map(stable_key, items), np.uint64, len(items))
     keys.sort()
     return keys
 

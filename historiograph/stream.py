@@ -12,14 +12,14 @@ Documents.
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 import numpy as np
 
-from .clean import CleanError, clean_source, repeated_among, short_lines
+from .clean import CleanError, LineCounts, RepeatedLines, clean_source
 from .merge import (
     ContainmentIndex,
     Group,
@@ -81,13 +81,13 @@ def numbered_sources(
             yield (number, record), read
 
 
-def count_lines(sources: Iterable[tuple[Place, Source]], found: Pass, save: Callable[[list[Source]], None]) -> Counter:
-    """Pass 1: short-line counts for ``repeated_among``; every source saved in batches."""
-    counts: Counter[str] = Counter()
+def count_lines(sources: Iterable[tuple[Place, Source]], found: Pass, save: Callable[[list[Source]], None]) -> LineCounts:
+    """Pass 1: the short lines counted, for the corpus's repeated lines; every source saved in batches."""
+    counts = LineCounts()
     batch: list[Source] = []
     for _, source in sources:
         found.sources += 1
-        counts.update(short_lines(source))
+        counts.add(source)
         batch.append(source)
         if len(batch) == SOURCES_BATCH:
             save(batch)
@@ -98,7 +98,7 @@ def count_lines(sources: Iterable[tuple[Place, Source]], found: Pass, save: Call
 
 
 def cleaned_copies(
-    sources: Iterable[tuple[Place, Source]], repeated: frozenset[str], found: Optional[Pass] = None
+    sources: Iterable[tuple[Place, Source]], repeated: RepeatedLines, found: Optional[Pass] = None
 ) -> Iterator[tuple[Place, Cleaned]]:
     for place, source in sources:
         try:
@@ -201,7 +201,7 @@ def confirm_candidates(pairs: Iterable[tuple[int, int]], count: int, shingles_of
     return confirmed
 
 
-def copy_reader(files: Mapping[int, Path], repeated: frozenset[str], max_bytes: int) -> Callable[[Place], Cleaned]:
+def copy_reader(files: Mapping[int, Path], repeated: RepeatedLines, max_bytes: int) -> Callable[[Place], Cleaned]:
     """Reads a copy again by its place: its file read up to its record, and cleaned."""
     def read(place: Place) -> Cleaned:
         sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
@@ -218,7 +218,7 @@ def corpus_documents(
     scanned = Pass(errors=report.errors)
     counts = count_lines(numbered_sources(files, settings.max_bytes, report.errors), scanned, save_sources)
     report.sources = scanned.sources
-    repeated = repeated_among(counts, scanned.sources)
+    repeated = counts.repeated(scanned.sources)
     del counts
     cleaned = Pass(errors=report.errors)
     sketches = (sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned))

@@ -1,10 +1,12 @@
-from historiograph.clean import clean_source, parse_date_line, repeated_lines
+import pickle
+
+from historiograph.clean import LineCounts, RepeatedLines, clean_source, parse_date_line, repeated_lines
 from historiograph.read import decode_source
 
 from .corpus import PARAGRAPHS, TITLE, cut_copy_with_header, whole_copy_with_residue
 
 
-def cleaned(text, name="a.txt", media="text/plain", repeated=frozenset()):
+def cleaned(text, name="a.txt", media="text/plain", repeated=RepeatedLines()):
     return clean_source(decode_source(name, text.encode("utf-8"), media), repeated)
 
 
@@ -48,6 +50,22 @@ def test_lines_repeated_across_the_corpus_are_residue():
     assert "The Weekly Ledger" in repeated
     copy = clean_source(sources[0], repeated)
     assert copy.residue_dropped == 1
+
+
+def test_line_counts_sum_across_partitions_and_through_pickling(monkeypatch):
+    monkeypatch.setattr(LineCounts, "PENDING_ENTRIES", 2)  # sum as they come, not only at the end
+    sources = [decode_source(f"{i}.txt", f"The Weekly Ledger\n\nEssay {i}\n\nBy its editor\n".encode(), "text/plain")
+               for i in range(6)]
+    parts = [LineCounts(), LineCounts()]
+    for i, source in enumerate(sources):
+        parts[i % 2].add(source)
+    whole = LineCounts()
+    for part in parts:
+        whole.update(pickle.loads(pickle.dumps(part)))  # as a Dask worker sends it
+    repeated = whole.repeated(len(sources))
+    assert "The Weekly Ledger" in repeated and "By its editor" in repeated and len(repeated) == 2
+    assert "Essay 1" not in repeated  # in one source only
+    assert len(whole.repeated(13)) == 0  # in fewer than half the sources
 
 
 def test_html_boilerplate_is_stripped_and_metadata_read():
