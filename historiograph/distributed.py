@@ -40,6 +40,7 @@ from .pipeline import Progress, Report, Settings, bulk_collection, extract, link
 from .store import Store
 from .store.links import linking
 from .stream import (
+    FileList,
     MergePlan,
     Pass,
     Place,
@@ -125,8 +126,8 @@ def connect(address: Optional[str]) -> Iterator[Client]:
         yield client
 
 
-def partitions(files: list[tuple[int, Path]], size: int) -> list[Partition]:
-    return [files[i : i + size] for i in range(0, len(files), size)]
+def partitions(files: FileList, size: int) -> list[Partition]:
+    return [[(n, files[n]) for n in range(start, min(start + size, len(files)))] for start in range(0, len(files), size)]
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def bucket_of(key: tuple, plan: MergePlan, bounds: list[Place]) -> int:
     return bisect.bisect_left(bounds, plan.last_place(key))
 
 
-def bucket_files(places: Iterable[Place], plan: MergePlan, files: dict[int, Path], bounds: list[Place]) -> list[Partition]:
+def bucket_files(places: Iterable[Place], plan: MergePlan, files: FileList, bounds: list[Place]) -> list[Partition]:
     """Pass 3's routing, on the client: for each bucket, the files holding its copies."""
     wanted: list[set[int]] = [set() for _ in range(len(bounds) + 1)]
     for place in places:
@@ -219,7 +220,7 @@ def run_distributed(
     """``pipeline.run`` on a cluster: the same database and the same JSONL."""
     settings = settings or Settings()
     report = Report()
-    files = list(enumerate(list_files(paths, report.errors)))
+    files = list_files(paths, report.errors)
     report.files_read = len(files)
     parts = partitions(files, partition_files)
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
@@ -236,9 +237,9 @@ def run_distributed(
         loading = load_pipelines(client, settings.model)  # once sketched, while the client works out the plan
         sized: list[tuple[Place, int]] = []
         plan = MergePlan(streamed_sketches(sketching, report, sized), settings.merge_threshold,
-                         copy_reader(dict(files), repeated, settings.max_bytes))
+                         copy_reader(files, repeated, settings.max_bytes))
         bounds = bucket_bounds(sized, plan, len(parts) * BUCKETS_PER_PARTITION)
-        routed = bucket_files((place for place, _ in sized), plan, dict(files), bounds)
+        routed = bucket_files((place for place, _ in sized), plan, files, bounds)
         del sized
         client.gather(loading)  # a missing model is reported here, before pass 3
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index

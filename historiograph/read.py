@@ -48,8 +48,8 @@ def corpus_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Read
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if media_kind(child):
+            for child in walked(path):
+                if isinstance(child, ReadError) or media_kind(child):
                     yield child
         elif path.is_file():
             yield path if media_kind(path) else ReadError(str(path), "unsupported file type")
@@ -57,6 +57,23 @@ def corpus_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Read
             yield ReadError(str(path), "not a regular file")
         else:
             yield ReadError(str(path), "no such file or directory")
+
+
+def walked(directory: Path) -> Iterator[Union[Path, ReadError]]:
+    """The files under a directory in the order of their sorted paths (name by name, as Paths
+    compare), listed one directory at a time: a corpus of a million files is never one list.
+    Links to directories are not followed; a directory that cannot be listed is a ReadError."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        yield ReadError(str(directory), f"cannot be listed ({error.strerror or error})")
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from walked(Path(entry.path))
+        elif entry.is_file():
+            yield Path(entry.path)
 
 
 def media_kind(path: Path) -> str | None:

@@ -12,10 +12,11 @@ Documents.
 """
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
@@ -61,11 +62,36 @@ class Pass:
     errors: list[ReadError] = field(default_factory=list)
 
 
-def list_files(paths: Iterable[str | Path], errors: list[ReadError]) -> list[Path]:
-    files = []
-    for item in corpus_files(paths):
-        (errors if isinstance(item, ReadError) else files).append(item)
-    return files
+class FileList:
+    """The corpus's files, numbered in reading order; iterated as (number, path). Their paths
+    are kept in a temporary file: 8 bytes a file in memory, where a list of Paths took 470."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._paths = RecordFile("files")
+        for path in paths:
+            self._paths.append(os.fsencode(path))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, number: int) -> Path:
+        return Path(os.fsdecode(self._paths[number]))
+
+    def __iter__(self) -> Iterator[tuple[int, Path]]:
+        return ((number, self[number]) for number in range(len(self)))
+
+
+def list_files(paths: Iterable[str | Path], errors: list[ReadError]) -> FileList:
+    """The corpus's files; the paths that cannot be read go to ``errors``."""
+
+    def readable() -> Iterator[Path]:
+        for item in corpus_files(paths):
+            if isinstance(item, ReadError):
+                errors.append(item)
+            else:
+                yield item
+
+    return FileList(readable())
 
 
 def numbered_sources(
@@ -201,7 +227,7 @@ def confirm_candidates(pairs: Iterable[tuple[int, int]], count: int, shingles_of
     return confirmed
 
 
-def copy_reader(files: Mapping[int, Path], repeated: RepeatedLines, max_bytes: int) -> Callable[[Place], Cleaned]:
+def copy_reader(files: FileList, repeated: RepeatedLines, max_bytes: int) -> Callable[[Place], Cleaned]:
     """Reads a copy again by its place: its file read up to its record, and cleaned."""
     def read(place: Place) -> Cleaned:
         sources = numbered_sources([(place[0], files[place[0]])], max_bytes)
@@ -213,7 +239,7 @@ def corpus_documents(
     paths: Iterable[str | Path], settings, report, save_sources: Callable[[list[Source]], None]
 ) -> Iterator[Document]:
     """The Documents of a corpus, streamed: the single-process read -> clean -> merge."""
-    files = list(enumerate(list_files(paths, report.errors)))
+    files = list_files(paths, report.errors)
     report.files_read = len(files)
     scanned = Pass(errors=report.errors)
     counts = count_lines(numbered_sources(files, settings.max_bytes, report.errors), scanned, save_sources)
@@ -222,7 +248,7 @@ def corpus_documents(
     del counts
     cleaned = Pass(errors=report.errors)
     sketches = (sketch(place, copy) for place, copy in cleaned_copies(numbered_sources(files, settings.max_bytes), repeated, cleaned))
-    plan = MergePlan(sketches, settings.merge_threshold, copy_reader(dict(files), repeated, settings.max_bytes))
+    plan = MergePlan(sketches, settings.merge_threshold, copy_reader(files, repeated, settings.max_bytes))
     report.residue_dropped = cleaned.residue_dropped
     for document in plan.documents(cleaned_copies(numbered_sources(files, settings.max_bytes), repeated)):
         yield finish(document, settings, report)

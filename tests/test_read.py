@@ -81,6 +81,16 @@ def test_directories_are_walked_recursively_and_missing_paths_reported(tmp_path)
     assert isinstance(found[-1], ReadError) and "no such file" in found[-1].reason
 
 
+def test_a_directory_is_read_in_the_order_of_its_sorted_paths(tmp_path):
+    for name in ["a/b.txt", "a.txt", "a-b.txt", "B.txt", "a/c/d.txt", "ab/e.txt", "a b.txt", ".hidden.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)  # not followed, as rglob does not
+    found = list(corpus_files([tmp_path]))
+    assert found == sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert [p.relative_to(tmp_path).as_posix() for p in found][:4] == [".hidden.txt", "B.txt", "a/b.txt", "a/c/d.txt"]
+
+
 def test_decode_source_marks_html():
     source = decode_source("page.html", b"<html><body><p>x</p></body></html>", "text/html")
     assert source.media_type == "text/html"
