@@ -10,6 +10,7 @@ that has it whole; provenance records which copy and which range every paragraph
 from __future__ import annotations
 
 import hashlib
+from array import array
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -152,12 +153,15 @@ class ContainmentIndex:
         return np.frombuffer(self._signatures[i], dtype=np.uint64)
 
 
-def candidate_components(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """Copies linked by any candidate pair, as sorted lists of indexes (singletons included)."""
-    forest = UnionFind(count)
+def joined_groups(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """The copies joined by these pairs, as sorted lists of indexes in the order of their first
+    member; a copy in no pair is in none (a corpus's copies are mostly alone: they cost nothing)."""
+    involved = sorted({i for pair in pairs for i in pair})
+    number = {i: n for n, i in enumerate(involved)}
+    forest = UnionFind(len(involved))
     for i, j in pairs:
-        forest.union(i, j)
-    return forest.groups()
+        forest.union(number[i], number[j])
+    return [[involved[n] for n in group] for group in forest.groups()]
 
 
 def confirmed_groups(
@@ -175,7 +179,7 @@ class UnionFind:
     """Disjoint sets of 0..count-1; groups come out ordered by their first member."""
 
     def __init__(self, count: int):
-        self.parent = list(range(count))
+        self.parent = array("i", range(count))
 
     def root(self, i: int) -> int:
         while self.parent[i] != i:
