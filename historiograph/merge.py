@@ -105,7 +105,7 @@ class ContainmentIndex:
         self._multipliers = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._salts = rng.integers(0, 2**63, (num_part, max(self.rows) + 1, NUM_PERM), dtype=np.uint64)
         self._signatures = RecordFile("sketches")
-        self._sizes: list[int] = []
+        self._sizes = array("i")
 
     def add(self, hashvalues: np.ndarray, size: int) -> None:
         self._signatures.append(np.asarray(hashvalues, dtype=np.uint64).tobytes())
@@ -117,7 +117,7 @@ class ContainmentIndex:
             return
         uppers, part_of = self._partitions()
         bands = KeyedRuns()
-        for i in sorted(range(len(self._sizes)), key=self._sizes.__getitem__):  # as the ensemble inserts
+        for i in self._by_size().tolist():  # as the ensemble inserts
             values = self._signature(i)
             bands.insert([key for r in self.rows for key in self._keys(values, part_of[i], r, NUM_PERM // r)], i)
         for i, size in enumerate(self._sizes):
@@ -128,16 +128,20 @@ class ContainmentIndex:
             found = {j for postings in bands.each(keys) for j in postings}
             yield from ((i, j) for j in sorted(found) if j != i)
 
-    def _partitions(self) -> tuple[list[int], list[int]]:
+    def _partitions(self) -> tuple[list[int], array]:
         """Each partition's largest size, and each copy's partition, as ``MinHashLSHEnsemble.index``."""
         sizes, counts = np.array(sorted(Counter(self._sizes).most_common())).T
         uppers = [upper for _, upper in optimal_partitions(sizes, counts, self.num_part)]
-        part_of, part = [0] * len(self._sizes), 0
-        for i in sorted(range(len(self._sizes)), key=self._sizes.__getitem__):
+        part_of, part = array("i", bytes(4 * len(self._sizes))), 0
+        for i in self._by_size().tolist():
             if self._sizes[i] > uppers[part]:
                 part += 1
             part_of[i] = part
         return uppers, part_of
+
+    def _by_size(self) -> np.ndarray:
+        """The copies' numbers by size, equal sizes in order (as ``sorted`` gives them)."""
+        return np.argsort(np.frombuffer(self._sizes, np.int32), kind="stable")
 
     def _params(self, upper: int, size: int) -> tuple[int, int]:
         at = min(int(np.searchsorted(self.xqs, float(upper) / float(size), side="left")), len(self.params) - 1)
