@@ -20,16 +20,18 @@ with their cluster ids at the end, as the single-process run does.
 from __future__ import annotations
 
 import bisect
+import math
 import sys
 import tempfile
 import threading
-from collections import Counter
+from array import array
+from collections import Counter, deque
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Optional, TextIO
+from typing import Callable, Iterable, Iterator, NamedTuple, Optional, TextIO
 
 import dask
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, LocalCluster
 
 from .clean import LineCounts, RepeatedLines
 from .model import Cleaned
@@ -44,6 +46,7 @@ from .stream import (
     MergePlan,
     Pass,
     Place,
+    Places,
     Sketch,
     cleaned_copies,
     copy_reader,
@@ -71,6 +74,9 @@ LOCAL_WORKER_CONFIG = {
 SCHEDULER_TIMEOUT = "10s"
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
+# Tasks of a pass submitted at a time, per worker: enough to keep every worker busy while the
+# client takes the results in order.
+TASKS_PER_WORKER = 4
 
 Partition = list[tuple[int, Path]]
 
@@ -126,8 +132,14 @@ def connect(address: Optional[str]) -> Iterator[Client]:
         yield client
 
 
-def partitions(files: FileList, size: int) -> list[Partition]:
-    return [[(n, files[n]) for n in range(start, min(start + size, len(files)))] for start in range(0, len(files), size)]
+def partitions(files: FileList, size: int) -> Iterator[Partition]:
+    """The files in partitions of ``size``, made as they are submitted."""
+    for start in range(0, len(files), size):
+        yield partition(files, range(start, min(start + size, len(files))))
+
+
+def partition(files: FileList, numbers: Iterable[int]) -> Partition:
+    return [(number, files[number]) for number in numbers]
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -147,8 +159,10 @@ def sketch_partition(part: Partition, repeated: RepeatedLines, max_bytes: int) -
 
 
 def load_pipelines(client: Client, model: str) -> list:
-    """Futures that load the spaCy pipeline in every worker (elsewhere if one dies meanwhile)."""
-    return [client.submit(load_worker_pipeline, model, workers=[address], allow_other_workers=True, pure=False)
+    """Futures that load the spaCy pipeline in every worker (elsewhere if one dies meanwhile),
+    whenever no other task is ready to run."""
+    return [client.submit(load_worker_pipeline, model, workers=[address], allow_other_workers=True, priority=-1,
+                          pure=False)
             for address in client.scheduler_info()["workers"]]
 
 
@@ -176,12 +190,12 @@ def bucket_of(key: tuple, plan: MergePlan, bounds: list[Place]) -> int:
     return bisect.bisect_left(bounds, plan.last_place(key))
 
 
-def bucket_files(places: Iterable[Place], plan: MergePlan, files: FileList, bounds: list[Place]) -> list[Partition]:
-    """Pass 3's routing, on the client: for each bucket, the files holding its copies."""
+def bucket_files(places: Iterable[Place], plan: MergePlan, bounds: list[Place]) -> list[array]:
+    """Pass 3's routing, on the client: for each bucket, the numbers of the files holding its copies."""
     wanted: list[set[int]] = [set() for _ in range(len(bounds) + 1)]
     for place in places:
         wanted[bucket_of(plan.key(place), plan, bounds)].add(place[0])
-    return [[(number, files[number]) for number in sorted(numbers)] for numbers in wanted]
+    return [array("i", sorted(numbers)) for numbers in wanted]
 
 
 def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: RepeatedLines, plan: MergePlan,
@@ -222,30 +236,34 @@ def run_distributed(
     report = Report()
     files = list_files(paths, report.errors)
     report.files_read = len(files)
-    parts = partitions(files, partition_files)
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
+        window = TASKS_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
         counts = LineCounts()
-        for part_counts, found in in_order(client.map(scan_partition, parts, url=store.url,
-                                                      max_bytes=settings.max_bytes, pure=False)):
+        scans = ((part,) for part in partitions(files, partition_files))
+        for part_counts, found in mapped_in_order(client, scan_partition, scans, window, url=store.url,
+                                                  max_bytes=settings.max_bytes):
             counts.update(part_counts)
             add_found(report, found)
         repeated = counts.repeated(report.sources)
         del counts
         repeated_future = shared(client, repeated)
-        sketching = client.map(sketch_partition, parts, repeated=repeated_future, max_bytes=settings.max_bytes, pure=False)
-        loading = load_pipelines(client, settings.model)  # once sketched, while the client works out the plan
-        sized: list[tuple[Place, int]] = []
-        plan = MergePlan(streamed_sketches(sketching, report, sized), settings.merge_threshold,
+        sketches = ((part,) for part in partitions(files, partition_files))
+        sketched = mapped_in_order(client, sketch_partition, sketches, window, repeated=repeated_future,
+                                   max_bytes=settings.max_bytes)
+        loading = load_pipelines(client, settings.model)  # when a worker has no pass 2 task: mostly during the plan
+        places, sizes = Places(), array("q")
+        plan = MergePlan(streamed_sketches(sketched, report, places, sizes), settings.merge_threshold,
                          copy_reader(files, repeated, settings.max_bytes))
-        bounds = bucket_bounds(sized, plan, len(parts) * BUCKETS_PER_PARTITION)
-        routed = bucket_files((place for place, _ in sized), plan, files, bounds)
-        del sized
+        bounds = bucket_bounds(zip(places, sizes), plan, math.ceil(len(files) / partition_files) * BUCKETS_PER_PARTITION)
+        routed = bucket_files(places, plan, bounds)
+        del places, sizes
         client.gather(loading)  # a missing model is reported here, before pass 3
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
             with linking(store.engine) as index:
-                linked = shuffle(client, routed, bounds, repeated_future, plan, settings, store.url, report, progress)
+                linked = shuffle(client, window, files, routed, bounds, repeated_future, plan, settings, store.url,
+                                 report, progress)
                 for built in linked:
                     unlinked.write(built.line)
                     link_document(index, built.signed, placed)
@@ -253,38 +271,27 @@ def run_distributed(
     return report
 
 
-def shuffle(client: Client, routed: list[Partition], bounds: list[Place], repeated, plan: MergePlan,
-            settings: Settings, url: str, report: Report, progress: Optional[Progress]) -> Iterator[Built]:
-    """Pass 3: each bucket of merge keys built into Documents by one task. The documents come
-    back in the single-process run's order, each bucket as soon as every bucket before it has,
-    so that the client links them in that order (the same clusters under the same ids) while
-    later buckets are still parsed."""
-    plan_future = shared(client, plan)
-    # submitted, and so run, in the order they are linked (buckets hold about equal text): the
-    # client links each as it comes, and only the last is left to link when the workers are done
-    numbers = {
-        client.submit(build_bucket, bucket, part, bounds, repeated, plan_future, settings, url, pure=False): bucket
-        for bucket, part in enumerate(routed) if part
-    }
-    waiting: dict[int, list[Built]] = {}  # buckets back before one linked earlier: few, run in order
-    linking_order = iter(sorted(numbers.values()))
-    next_bucket = next(linking_order, None)
+def shuffle(client: Client, window: int, files: FileList, routed: list[array], bounds: list[Place], repeated,
+            plan: MergePlan, settings: Settings, url: str, report: Report, progress: Optional[Progress]) -> Iterator[Built]:
+    """Pass 3: each bucket of merge keys built into Documents by one task. Buckets are submitted,
+    run and taken back in the single-process run's order (they hold about equal text), so that
+    the client links each as it comes (the same clusters under the same ids) while later ones
+    are still parsed; only the last is left to link when the workers are done."""
+    plan_future, bounds_future = shared(client, plan), shared(client, bounds)  # sent once to each worker
+    buckets = ((bucket, partition(files, numbers)) for bucket, numbers in enumerate(routed) if numbers)
     seen: set[str] = set()
     extracted = 0
-    for future in as_completed(numbers):
-        waiting[numbers[future]], part_report = future.result()
-        future.release()
+    for built, part_report in mapped_in_order(client, build_bucket, buckets, window, bounds=bounds_future, repeated=repeated,
+                                              plan=plan_future, settings=settings, url=url):
         add_report(report, part_report)
-        extracted += len(waiting[numbers[future]])
+        extracted += len(built)
         if progress:
             progress("extract", extracted, None)
-        while next_bucket in waiting:
-            for each in sorted(waiting.pop(next_bucket), key=lambda b: b.order):
-                if each.id not in seen:  # two files with one text are one document
-                    seen.add(each.id)
-                    report.documents += 1
-                    yield each
-            next_bucket = next(linking_order, None)
+        for each in sorted(built, key=lambda b: b.order):
+            if each.id not in seen:  # two files with one text are one document
+                seen.add(each.id)
+                report.documents += 1
+                yield each
 
 
 def add_report(report: Report, part: Report) -> None:
@@ -303,22 +310,35 @@ def held(value: object) -> object:
     return value
 
 
-def in_order(futures: list) -> Iterator:
-    """The futures' results in the order given, each released once read."""
-    for future in futures:
-        result = future.result()
-        future.release()
-        yield result
+def mapped_in_order(client: Client, task: Callable, calls: Iterable[tuple], window: int, **kwargs) -> Iterator:
+    """``task(*call, **kwargs)`` for each call, at most ``window`` submitted at a time; the results
+    in the calls' order, each released once taken. The calls not yet submitted wait on the client
+    as a generator: neither it nor the scheduler holds a task per partition of the corpus."""
+    pending: deque = deque()
+    for call in calls:
+        pending.append(client.submit(task, *call, pure=False, **kwargs))
+        if len(pending) >= window:
+            yield taken(pending.popleft())
+    while pending:
+        yield taken(pending.popleft())
 
 
-def streamed_sketches(futures: list, report: Report, sized: list[tuple[Place, int]]) -> Iterator[Sketch]:
+def taken(future):
+    result = future.result()
+    future.release()
+    return result
+
+
+def streamed_sketches(results: Iterable[tuple[list[Sketch], Pass]], report: Report, places: Places,
+                      sizes: array) -> Iterator[Sketch]:
     """Pass 2's sketches in the run's order, a partition at a time (the client never holds the
     corpus's shingle keys, some 8 bytes a word: the plan keeps them on disk); each copy's place
-    and size go to ``sized``, for the buckets of pass 3."""
-    for part, found in in_order(futures):
+    and size are kept, for the buckets of pass 3."""
+    for part, found in results:
         add_found(report, found)
         for each in part:
-            sized.append((each.place, each.size))
+            places.append(each.place)
+            sizes.append(each.size)
             yield each
 
 

@@ -161,6 +161,9 @@ class Places:
     def __getitem__(self, number: int) -> Place:
         return self._files[number], self._records[number]
 
+    def __iter__(self) -> Iterator[Place]:
+        return zip(self._files, self._records)
+
 
 class MergePlan:
     """Which copies are copies of one article, worked out before pass 3.
