@@ -10,8 +10,8 @@ that has it whole; provenance records which copy and which range every paragraph
 from __future__ import annotations
 
 import hashlib
-from array import array
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
