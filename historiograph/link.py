@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -138,6 +138,10 @@ QUOTATION, CLAIM, EVENT = "quotation", "claim", "event"
 CLUSTER_PREFIX = {QUOTATION: "Q", CLAIM: "C", EVENT: "E"}
 # Touched flags read at a time when the changed clusters are saved.
 TOUCHED_PAGE = 1 << 16
+# Attestation keys a conflict lists for each value, earliest first (its count says how many
+# there are): a line misattributed in a hundred thousand places is not stored a hundred
+# thousand times over.
+CONFLICT_KEYS = 50
 # How two attestations were joined, strongest first.
 MATCHES = ("exact", "near_exact", "fragment", "overlap", "variant_translation")
 KINDS = (QUOTATION, CLAIM, EVENT)
@@ -655,21 +659,27 @@ class LinkIndex:
         root = self.find(seq)
         return f"{CLUSTER_PREFIX[KINDS[self._kind[root]]]}{root + 1}"
 
-    def members(self, root: int) -> list[int]:
-        """Every member of the cluster, in the order they joined it."""
-        seq, found = self.find(root), []
+    def members(self, root: int) -> np.ndarray:
+        """Every member of the cluster, oldest first (4 bytes each: a cluster may have millions)."""
+        return np.sort(np.fromiter(self._chain(root), dtype=np.int32))
+
+    def _chain(self, root: int) -> Iterator[int]:
+        seq = self.find(root)
         while seq >= 0:
-            found.append(seq)
+            yield seq
             seq = self._next[seq]
-        return found
 
     def clusters(self, min_size: int = 1) -> list[Cluster]:
         roots = (seq for seq in range(len(self)) if self.parent[seq] == seq)
         return [self.cluster(root) for root in roots if min_size <= 1 or len(self.members(root)) >= min_size]
 
     def cluster(self, root: int) -> Cluster:
-        seqs = self.members(root)
+        seqs = self.members(root).tolist()
         return summarise(self.cluster_id(root), [self.attestations[s] for s in seqs], [self.match_of(s) for s in seqs])
+
+    def summary(self, root: int) -> ClusterSummary:
+        """The cluster's size, earliest member and conflicts, its members read one at a time."""
+        return ClusterSummary.of(self.cluster_id(root), map(self.attestations.__getitem__, map(int, self.members(root))))
 
     def seq_of(self, key: str) -> Optional[int]:
         """The sequence number of the attestation with this key ("doc#q3"), or None."""
@@ -784,61 +794,104 @@ def earliest_key(att: Attestation) -> tuple:
 def summarise(cluster_id: str, atts: list[Attestation], matches: list[str]) -> Cluster:
     order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))
     atts, matches = [atts[i] for i in order], [matches[i] for i in order]
-    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=atts, matches=matches)
-    if cluster.kind == QUOTATION:
-        cluster.conflicts.extend(attribution_conflicts(cluster_id, atts))
-    if cluster.kind == EVENT:
-        cluster.conflicts.extend(date_conflicts(cluster_id, atts))
-    else:
+    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=atts, matches=matches,
+                      conflicts=ClusterSummary.of(cluster_id, atts).conflicts)
+    if cluster.kind != EVENT:
         cluster.drift = drift(atts)
     return cluster
 
 
-def attribution_conflicts(cluster_id: str, atts: list[Attestation]) -> list[dict]:
-    """The same words given to people who are not the same person."""
-    groups: list[list[Attestation]] = []
-    for att in atts:
-        if not att.speaker_name:
-            continue
-        group = next((g for g in groups if same_person(g[0].speaker_name, att.speaker_name)), None)
+class ClusterSummary:
+    """What a cluster comes to, read from its members one at a time in any order: its size, its
+    earliest member and its conflicts. Memory grows with the distinct speakers or dates in the
+    cluster, not with its members: a line quoted a million times is summarised in a few kilobytes.
+    """
+
+    def __init__(self, cluster_id: str) -> None:
+        self.id, self.size = cluster_id, 0
+        self.kind: Optional[str] = None
+        self.earliest: Optional[Attestation] = None
+        self._earliest_order: Optional[tuple] = None
+        self._values: dict[str, ValueSeen] = {}  # speaker's name or date -> where it was seen
+
+    @classmethod
+    def of(cls, cluster_id: str, atts: Iterable[Attestation]) -> ClusterSummary:
+        summary = cls(cluster_id)
+        for att in atts:
+            summary.add(att)
+        return summary
+
+    def add(self, att: Attestation) -> None:
+        # ties keep the order of reading, as a stable sort by earliest_key does
+        order = (earliest_key(att), self.size)
+        self.size += 1
+        self.kind = self.kind or att.kind
+        if self._earliest_order is None or order < self._earliest_order:
+            self.earliest, self._earliest_order = att, order
+        value = att.speaker_name if att.kind == QUOTATION else (att.value or "").rstrip("?~%") if att.kind == EVENT else None
+        if value:
+            self._values.setdefault(value, ValueSeen()).add(order, att.key)
+
+    @property
+    def conflicts(self) -> list[dict]:
+        """The same words given to people who are not the same person; the same event given
+        dates that cannot both be right (1887 and 1887-05 can)."""
+        if self.kind == QUOTATION:
+            return value_conflicts(self.id, "attribution", self._values, same_person)
+        if self.kind == EVENT:
+            return value_conflicts(self.id, "date", self._values, lambda a, b: a.startswith(b) or b.startswith(a))
+        return []
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "size": self.size, "earliest": self.earliest.key,
+                "text": self.earliest.text, "conflicts": self.conflicts}
+
+
+class ValueSeen:
+    """Where one value (a speaker's name, a date) was seen in a cluster: how often, first where,
+    and the keys of its earliest CONFLICT_KEYS attestations."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.earliest: list[tuple[tuple, str]] = []  # (order, key), the earliest at the front once trimmed
+
+    def add(self, order: tuple, key: str) -> None:
+        self.count += 1
+        self.earliest.append((order, key))
+        if len(self.earliest) >= 2 * CONFLICT_KEYS:
+            self.trim()
+
+    def trim(self) -> list[tuple[tuple, str]]:
+        self.earliest = sorted(self.earliest)[:CONFLICT_KEYS]
+        return self.earliest
+
+
+def value_conflicts(cluster_id: str, kind: str, seen: dict[str, ValueSeen], same: Callable[[str, str], bool]) -> list[dict]:
+    """Values grouped as if their attestations were read earliest first, each joining the first
+    group whose first value is the same as its own; a conflict when there are two groups or more.
+    A value's place is decided where it is first seen, so reading each distinct value once, in
+    the order of its first attestation, gives the same groups."""
+    groups: list[tuple[str, list[ValueSeen]]] = []
+    for value in sorted(seen, key=lambda v: seen[v].trim()[0]):
+        group = next((g for g in groups if same(g[0], value)), None)
         if group is None:
-            groups.append([att])
+            groups.append((value, [seen[value]]))
         else:
-            group.append(att)
+            group[1].append(seen[value])
     if len(groups) < 2:
         return []
-    return [_conflict(cluster_id, "attribution", [(g[0].speaker_name, g) for g in groups])]
-
-
-def date_conflicts(cluster_id: str, atts: list[Attestation]) -> list[dict]:
-    """The same event given dates that cannot both be right (1887 and 1887-05 can)."""
-    groups: list[tuple[str, list[Attestation]]] = []
-    for att in atts:
-        value = (att.value or "").rstrip("?~%")
-        if not value:
-            continue
-        group = next((g for g in groups if value.startswith(g[0]) or g[0].startswith(value)), None)
-        if group is None:
-            groups.append((value, [att]))
-        else:
-            group[1].append(att)
-    if len(groups) < 2:
-        return []
-    return [_conflict(cluster_id, "date", groups)]
-
-
-def _conflict(cluster_id: str, kind: str, groups: list[tuple[str, list[Attestation]]]) -> dict:
-    # groups come in earliest-first order, so the first value is the earliest source's
-    dissent = sum(len(group) for _, group in groups[1:])
-    return {
+    counts = [sum(each.count for each in group) for _, group in groups]
+    dissent = sum(counts[1:])  # groups come earliest first: the first value is the earliest source's
+    return [{
         "cluster": cluster_id,
         "kind": kind,
         "values": [
-            {"value": value, "attestations": [a.key for a in group], "earliest": index == 0}
-            for index, (value, group) in enumerate(groups)
+            {"value": value, "count": count, "earliest": index == 0,
+             "attestations": [key for _, key in sorted(pair for each in group for pair in each.earliest)[:CONFLICT_KEYS]]}
+            for index, ((value, group), count) in enumerate(zip(groups, counts))
         ],
-        "severity": len(groups) - 1 + dissent / (dissent + len(groups[0][1])),
-    }
+        "severity": len(groups) - 1 + dissent / (dissent + counts[0]),
+    }]
 
 
 def drift(atts: list[Attestation]) -> list[dict]:
@@ -898,7 +951,7 @@ def cluster_notes(cluster: dict) -> list[str]:
     lines = [f"earliest: {earliest['document_id']} ({earliest['document_date'] or 'undated'})"
              f"{', ' + earliest['speaker_name'] if earliest['speaker_name'] else ''}"]
     for conflict in cluster["conflicts"]:
-        values = "; ".join(f"{v['value']} ({len(v['attestations'])})" for v in conflict["values"])
+        values = "; ".join(f"{v['value']} ({v['count']})" for v in conflict["values"])
         lines.append(f"conflicting {conflict['kind']}: {values}")
     for entry in cluster["drift"]:
         edits = ", ".join(_edit_text(edit) for edit in entry["edits"])
@@ -921,7 +974,7 @@ def conflicts_table(found: list[dict]) -> Table:
         table.add_column(column)
     for conflict in found:
         values = "\n".join(
-            f"{v['value']} ({len(v['attestations'])}){' earliest' if v['earliest'] else ''}" for v in conflict["values"]
+            f"{v['value']} ({v['count']}){' earliest' if v['earliest'] else ''}" for v in conflict["values"]
         )
         table.add_row(conflict["cluster"], conflict["kind"], f"{conflict['severity']:.2f}", values, conflict.get("text", ""))
     return table

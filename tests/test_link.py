@@ -11,10 +11,13 @@ from rapidfuzz import fuzz
 from historiograph.evaluate import trace as trace_scorer
 
 from historiograph.link import (
+    CONFLICT_KEYS,
     FRAGMENT_PARTIAL_RATIO,
     LSH_THRESHOLD,
     NUM_PERM,
+    Attestation,
     BandKeys,
+    ClusterSummary,
     LinkIndex,
     attestations_of,
     conflicts,
@@ -25,6 +28,7 @@ from historiograph.link import (
     normalise,
     same_person,
     signature,
+    summarise,
     window_signatures,
     windows,
 )
@@ -140,6 +144,30 @@ def test_misattribution_to_a_famous_name_is_a_conflict_worst_first():
     assert [v["value"] for v in worst["values"]] == ["Vera Lindqvist", "Aurelio Brant"]
     assert worst["values"][0]["earliest"] and worst["values"][1]["attestations"] == ["b#q1", "c#q1"]
     assert found[1]["values"][1]["value"] == "Ida Marr"
+
+
+def test_a_summary_read_in_any_order_finds_the_conflicts_of_the_sorted_cluster():
+    speakers = ["Vera Lindqvist", "V. Lindqvist", "Aurelio Brant", "Brant", "Ida Marr", "Tobias Marr"]
+    rng = random.Random(5)
+    atts = [Attestation(f"d{n:03d}", "q1", "quotation", LINE, f"19{rng.randint(10, 99)}-01-01", rng.choice(speakers))
+            for n in range(120)]
+    expected = summarise("Q1", atts, [None] * len(atts)).conflicts
+    for _ in range(5):
+        rng.shuffle(atts)
+        summary = ClusterSummary.of("Q1", atts)
+        assert summary.conflicts == expected
+        assert summary.size == 120 and summary.earliest.document_date == min(a.document_date for a in atts)
+
+
+def test_a_conflict_counts_every_attestation_and_lists_the_earliest_few():
+    dated = [Attestation(f"d{n:04d}", "t1", "event", "the weavers struck", f"1950-01-{n % 28 + 1:02d}", value="1887")
+             for n in range(3 * CONFLICT_KEYS)]
+    dated.append(Attestation("late", "t1", "event", "the weavers struck", "1999-01-01", value="1889"))
+    (conflict,) = ClusterSummary.of("E1", reversed(dated)).conflicts
+    first, second = conflict["values"]
+    assert (first["value"], first["count"], second["value"], second["count"]) == ("1887", 3 * CONFLICT_KEYS, "1889", 1)
+    assert first["attestations"] == [a.key for a in sorted(dated[:-1], key=lambda a: (a.document_date, a.document_id))][:CONFLICT_KEYS]
+    assert conflict["severity"] == 1 + 1 / (1 + 3 * CONFLICT_KEYS)
 
 
 def test_same_speaker_named_differently_is_not_a_conflict():

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from historiograph.cli import cli
 from historiograph.model import Document, Quote, TimeExpr
 from historiograph.store import Store, sqlite_url
-from historiograph.store.links import link_attestations, link_new_documents, load_index
+from historiograph.store.links import link_attestations, link_clusters, link_new_documents, load_index
 
 from .store.conftest import postgres_server, postgres_url  # noqa: F401  (the throwaway cluster)
 
@@ -73,6 +73,16 @@ def test_trace_json_is_the_stored_cluster(db):
     assert [a["document_id"] for a in cluster["attestations"]] == ["harbour1", "harbour2", "harbour3"]
     assert [a["match"] for a in cluster["attestations"]] == ["earliest", "fragment", "exact"]
     assert cluster["conflicts"][0]["kind"] == "attribution"
+
+
+def test_a_stored_cluster_row_is_a_summary_its_members_are_rows(db):
+    _, store = db
+    with store.engine.connect() as connection:
+        row = connection.execute(select(link_clusters).where(link_clusters.c.earliest == "harbour1#q1")).mappings().one()
+    data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"])
+    assert row["size"] == data["size"] == 3 and data["text"] == LINE
+    assert "attestations" not in data  # a much-quoted line is one small row, however often it is quoted
+    assert [v["count"] for v in data["conflicts"][0]["values"]] == [2, 1]
 
 
 def test_trace_without_a_match_fails_with_one_line(db):

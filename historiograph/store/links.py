@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fcntl
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from typing import Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz, process
@@ -38,6 +38,7 @@ from ..link import (
     LinkIndex,
     closeness,
     normalise,
+    summarise,
     time_item_id,
 )
 from ..model import Document
@@ -98,12 +99,28 @@ def load_index(engine: Engine) -> LinkIndex:
     renumbered: dict[int, int] = {}
     with engine.connect() as connection:
         for row in connection.execute(select(link_attestations).order_by(link_attestations.c.seq)).mappings():
-            att = Attestation(**{name: row[name] for name in ATTESTATION_FIELDS})
-            att.context = att.context or ""
             root = renumbered.get(root_seq(row["cluster_id"]), len(index))
-            renumbered[row["seq"]] = index.restore(att, root, row["match"], row["signature"] or b"")
+            renumbered[row["seq"]] = index.restore(_attestation(row), root, row["match"], row["signature"] or b"")
     return index
-    return index
+
+
+def _attestation(row) -> Attestation:
+    att = Attestation(**{name: row[name] for name in ATTESTATION_FIELDS})
+    att.context = att.context or ""
+    return att
+
+
+def stored_cluster(connection, cluster_id: str) -> Optional[dict]:
+    """A stored cluster as ``Cluster.to_dict``: its members' rows, summarised again as they are
+    read (the drift from the earliest wording is worked out here, not stored)."""
+    columns = [link_attestations.c[name] for name in ATTESTATION_FIELDS]
+    rows = connection.execute(
+        select(*columns, link_attestations.c.match)
+        .where(link_attestations.c.cluster_id == cluster_id).order_by(link_attestations.c.seq)
+    ).mappings().all()
+    if not rows:
+        return None
+    return summarise(cluster_id, [_attestation(row) for row in rows], [row["match"] for row in rows]).to_dict()
 
 
 def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:
@@ -122,10 +139,9 @@ def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:
 def _rewrite_clusters(connection, index: LinkIndex, roots: list[int], stored: int) -> None:
     """The clusters of these roots as they are now, in place of every cluster their members were
     stored in (joined clusters take the oldest one's id)."""
-    old_members = [seq for root in roots for seq in index.members(root) if seq < stored]
+    old_members = chain.from_iterable(map(int, seq[seq < stored]) for seq in map(index.members, roots))
     old_ids = {index.cluster_id(root) for root in roots}
-    for start in range(0, len(old_members), PAGE):
-        page = old_members[start : start + PAGE]
+    while page := list(islice(old_members, PAGE)):
         old_ids.update(connection.execute(
             select(link_attestations.c.cluster_id).where(link_attestations.c.seq.in_(page))
         ).scalars())
@@ -134,9 +150,9 @@ def _rewrite_clusters(connection, index: LinkIndex, roots: list[int], stored: in
         ])
     connection.execute(delete(link_conflicts).where(link_conflicts.c.cluster_id.in_(old_ids)))
     connection.execute(delete(link_clusters).where(link_clusters.c.id.in_(old_ids)))
-    clusters = [index.cluster(root) for root in roots]
-    connection.execute(insert(link_clusters), [_cluster_row(c) for c in clusters])
-    conflict_rows = [_conflict_row(c) for cluster in clusters for c in cluster.conflicts]
+    summaries = [index.summary(root).to_dict() for root in roots]
+    connection.execute(insert(link_clusters), [_cluster_row(summary) for summary in summaries])
+    conflict_rows = [_conflict_row(c) for summary in summaries for c in summary["conflicts"]]
     if conflict_rows:
         connection.execute(insert(link_conflicts), conflict_rows)
 
@@ -155,11 +171,10 @@ def _attestation_row(index: LinkIndex, seq: int) -> dict:
             "signature": index.attestations.signatures(seq)}
 
 
-def _cluster_row(cluster) -> dict:
-    data = cluster.to_dict()
-    earliest = cluster.attestations[cluster.earliest]
-    return {"id": cluster.id, "kind": cluster.kind, "size": len(cluster.attestations),
-            "earliest": earliest.key, "text": earliest.text, "data": data}
+def _cluster_row(summary: dict) -> dict:
+    """A cluster's row: its summary (``ClusterSummary.to_dict``); its members are their own rows."""
+    return {"id": summary["id"], "kind": summary["kind"], "size": summary["size"], "earliest": summary["earliest"],
+            "text": summary["text"], "data": summary}
 
 
 def _conflict_row(conflict: dict) -> dict:
@@ -233,7 +248,7 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
         best_score, cluster_id = max(scored, default=(0, None))
         if best_score < LOOKUP_MIN_SCORE:
             return None
-        return connection.execute(select(link_clusters.c.data).where(link_clusters.c.id == cluster_id)).scalar_one_or_none()
+        return stored_cluster(connection, cluster_id)
 
 
 def stored_conflicts(engine: Engine) -> list[dict]:

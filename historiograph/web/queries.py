@@ -14,6 +14,7 @@ from sqlalchemy import and_, asc, column, desc, func, inspect, or_, select, tabl
 from sqlalchemy.engine import Engine
 
 from ..store import schema
+from ..store.links import stored_cluster
 from . import search as search_index
 
 PAGE_SIZE = 50
@@ -31,7 +32,6 @@ YEARS_PER_BAR_LIMIT = 80
 # before and after that stage has run on a database.
 LINK_TABLES = ("link_attestations", "link_clusters", "link_conflicts")
 link_attestations = table("link_attestations", column("key"), column("cluster_id"))
-link_clusters = table("link_clusters", column("id"), column("data"))
 link_conflicts = table("link_conflicts", column("cluster_id"), column("kind"), column("severity"), column("data"))
 # Built by search.ensure_search_index: every person named in a work's record, by role.
 work_people = table("search_work_people", column("document_id"), column("seq"), column("name"), column("role"))
@@ -272,10 +272,7 @@ def _cluster_of(connection, engine: Engine, key: str) -> Optional[dict]:
     cluster_id = connection.execute(
         select(link_attestations.c.cluster_id).where(link_attestations.c.key == key)
     ).scalar_one_or_none()
-    if cluster_id is None:
-        return None
-    data = connection.execute(select(link_clusters.c.data).where(link_clusters.c.id == cluster_id)).scalar_one_or_none()
-    return _json(data) if data else None
+    return None if cluster_id is None else stored_cluster(connection, cluster_id)
 
 
 def _earliest_first(cluster: dict) -> list[dict]:
