@@ -93,14 +93,15 @@ def root_seq(cluster_id: str) -> int:
 
 
 def load_index(engine: Engine) -> LinkIndex:
-    """The link index as stored: attestations re-inserted from their signatures."""
+    """The link index as stored: attestations re-inserted from their signatures, in the order
+    they were linked (their seq is their place: attestations are only ever added). Rows are
+    streamed (a PostgreSQL cursor would otherwise fetch every signature at once)."""
     metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
     index = LinkIndex()
-    renumbered: dict[int, int] = {}
+    query = select(link_attestations).order_by(link_attestations.c.seq).execution_options(yield_per=PAGE)
     with engine.connect() as connection:
-        for row in connection.execute(select(link_attestations).order_by(link_attestations.c.seq)).mappings():
-            root = renumbered.get(root_seq(row["cluster_id"]), len(index))
-            renumbered[row["seq"]] = index.restore(_attestation(row), root, row["match"], row["signature"] or b"")
+        for row in connection.execute(query).mappings():
+            index.restore(_attestation(row), root_seq(row["cluster_id"]), row["match"], row["signature"] or b"")
     return index
 
 
