@@ -871,24 +871,24 @@ def value_conflicts(cluster_id: str, kind: str, seen: dict[str, ValueSeen], same
     group whose first value is the same as its own; a conflict when there are two groups or more.
     A value's place is decided where it is first seen, so reading each distinct value once, in
     the order of its first attestation, gives the same groups."""
-    groups: list[tuple[str, list[ValueSeen]]] = []
+    groups: list[tuple[str, list[str]]] = []  # (first value, every value in the group)
     for value in sorted(seen, key=lambda v: seen[v].trim()[0]):
         group = next((g for g in groups if same(g[0], value)), None)
         if group is None:
-            groups.append((value, [seen[value]]))
+            groups.append((value, [value]))
         else:
-            group[1].append(seen[value])
+            group[1].append(value)
     if len(groups) < 2:
         return []
-    counts = [sum(each.count for each in group) for _, group in groups]
+    counts = [sum(seen[form].count for form in forms) for _, forms in groups]
     dissent = sum(counts[1:])  # groups come earliest first: the first value is the earliest source's
     return [{
         "cluster": cluster_id,
         "kind": kind,
         "values": [
-            {"value": value, "count": count, "earliest": index == 0,
-             "attestations": [key for _, key in sorted(pair for each in group for pair in each.earliest)[:CONFLICT_KEYS]]}
-            for index, ((value, group), count) in enumerate(zip(groups, counts))
+            {"value": value, "forms": forms, "count": count, "earliest": index == 0,
+             "attestations": [key for _, key in sorted(pair for form in forms for pair in seen[form].earliest)[:CONFLICT_KEYS]]}
+            for index, ((value, forms), count) in enumerate(zip(groups, counts))
         ],
         "severity": len(groups) - 1 + dissent / (dissent + counts[0]),
     }]

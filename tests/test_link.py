@@ -157,6 +157,7 @@ def test_a_summary_read_in_any_order_finds_the_conflicts_of_the_sorted_cluster()
         summary = ClusterSummary.of("Q1", atts)
         assert summary.conflicts == expected
         assert summary.size == 120 and summary.earliest.document_date == min(a.document_date for a in atts)
+    assert sorted(form for value in expected[0]["values"] for form in value["forms"]) == sorted(speakers)
 
 
 def test_a_conflict_counts_every_attestation_and_lists_the_earliest_few():
