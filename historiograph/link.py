@@ -201,8 +201,9 @@ ATTESTATION_FIELDS = tuple(f.name for f in fields(Attestation))
 class Cluster:
     id: str
     kind: str
-    attestations: list[Attestation]
+    attestations: list[Attestation]  # earliest first (maybe only the earliest few: see size)
     matches: list[Optional[str]]  # per attestation, the strongest match that joined it
+    size: int  # attestations in the cluster
     earliest: int = 0  # index into attestations
     conflicts: list[dict] = field(default_factory=list)
     drift: list[dict] = field(default_factory=list)
@@ -218,6 +219,7 @@ class Cluster:
             "id": self.id,
             "kind": self.kind,
             "earliest": self.attestations[self.earliest].key,
+            "size": self.size,
             "attestations": rows,
             "conflicts": self.conflicts,
             "drift": self.drift,
@@ -791,13 +793,15 @@ def earliest_key(att: Attestation) -> tuple:
     return (att.document_date or year or "9999", year or "9999", att.document_id)
 
 
-def summarise(cluster_id: str, atts: list[Attestation], matches: list[str]) -> Cluster:
-    order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))
-    atts, matches = [atts[i] for i in order], [matches[i] for i in order]
-    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=atts, matches=matches,
-                      conflicts=ClusterSummary.of(cluster_id, atts).conflicts)
+def summarise(cluster_id: str, atts: list[Attestation], matches: list[str], shown: Optional[int] = None) -> Cluster:
+    """The cluster of these attestations, earliest first. Given ``shown``, it keeps only the
+    earliest so many (and works out their drift alone); its size and conflicts count them all."""
+    order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))[:shown]
+    kept = [atts[i] for i in order]
+    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=kept, matches=[matches[i] for i in order],
+                      size=len(atts), conflicts=ClusterSummary.of(cluster_id, atts).conflicts)
     if cluster.kind != EVENT:
-        cluster.drift = drift(atts)
+        cluster.drift = drift(kept)
     return cluster
 
 
@@ -930,7 +934,7 @@ def link_documents(documents: Iterable[Document], index: Optional[LinkIndex] = N
 
 def cluster_table(cluster: dict) -> Table:
     """A stored cluster (``Cluster.to_dict``) as a table: who, where, when, how it matches."""
-    table = Table(title=f"{cluster['id']}: {len(cluster['attestations'])} attestations", show_lines=False)
+    table = Table(title=f"{cluster['id']}: {cluster['size']} attestations", show_lines=False)
     for column in ("when", "where", "who", "work cited", "match", "words"):
         table.add_column(column)
     for att in cluster["attestations"]:

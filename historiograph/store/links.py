@@ -111,9 +111,10 @@ def _attestation(row) -> Attestation:
     return att
 
 
-def stored_cluster(connection, cluster_id: str) -> Optional[dict]:
+def stored_cluster(connection, cluster_id: str, shown: Optional[int] = None) -> Optional[dict]:
     """A stored cluster as ``Cluster.to_dict``: its members' rows, summarised again as they are
-    read (the drift from the earliest wording is worked out here, not stored)."""
+    read (the drift from the earliest wording is worked out here, not stored); given ``shown``,
+    only the earliest so many attestations are listed."""
     columns = [link_attestations.c[name] for name in ATTESTATION_FIELDS]
     rows = connection.execute(
         select(*columns, link_attestations.c.match)
@@ -121,7 +122,7 @@ def stored_cluster(connection, cluster_id: str) -> Optional[dict]:
     ).mappings().all()
     if not rows:
         return None
-    return summarise(cluster_id, [_attestation(row) for row in rows], [row["match"] for row in rows]).to_dict()
+    return summarise(cluster_id, [_attestation(row) for row in rows], [row["match"] for row in rows], shown).to_dict()
 
 
 def save_index(engine: Engine, index: LinkIndex, stored: int) -> None:

@@ -260,9 +260,9 @@ def quotation_trace(engine: Engine, document_id: str, quote_id: str) -> Optional
             single = {"key": f"{document_id}#{quote_id}", "document_id": document_id, "item_id": quote_id,
                       "text": quote["text"], "speaker_name": quote["speaker_name"], "document_date": quote["date"],
                       "document_title": quote["document_title"], "match": "earliest"}
-            return {"quote": quote, "cluster": None, "attestations": [single], "conflicts": []}
+            return {"quote": quote, "cluster": None, "size": 1, "attestations": [single], "conflicts": []}
         attestations = _with_titles(connection, _earliest_first(cluster))
-    return {"quote": quote, "cluster": cluster["id"], "attestations": attestations,
+    return {"quote": quote, "cluster": cluster["id"], "size": cluster["size"], "attestations": attestations,
             "conflicts": cluster.get("conflicts", []), "drift": cluster.get("drift", [])}
 
 
@@ -272,7 +272,7 @@ def _cluster_of(connection, engine: Engine, key: str) -> Optional[dict]:
     cluster_id = connection.execute(
         select(link_attestations.c.cluster_id).where(link_attestations.c.key == key)
     ).scalar_one_or_none()
-    return None if cluster_id is None else stored_cluster(connection, cluster_id)
+    return None if cluster_id is None else stored_cluster(connection, cluster_id, SECTION_LIMIT)
 
 
 def _earliest_first(cluster: dict) -> list[dict]:

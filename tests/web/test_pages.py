@@ -141,6 +141,13 @@ def test_trace_page_lists_the_cluster_earliest_first_and_marks_the_conflict(clie
     assert page.count('<li class="conflicting">') == 1 and page.count('<li class="earliest">') == 1
 
 
+def test_trace_of_a_big_cluster_lists_its_earliest_attestations_and_counts_them_all(store, monkeypatch):
+    monkeypatch.setattr(queries, "SECTION_LIMIT", 1)
+    found = queries.quotation_trace(store.engine, HOSTILE_ID, "q1")
+    assert found["size"] == 2 and [row["document_date"] for row in found["attestations"]] == ["1961-02-01"]
+    assert [value["count"] for value in found["conflicts"][0]["values"]] == [1, 1]
+
+
 def test_trace_of_an_unlinked_quotation_is_its_single_attestation(store):
     found = queries.quotation_trace(store.engine, "earlier00000001", "q1")
     assert found["attestations"][0]["document_id"] == "earlier00000001"
