@@ -832,7 +832,7 @@ class ClusterSummary:
         self.kind = self.kind or att.kind
         if self._earliest_order is None or order < self._earliest_order:
             self.earliest, self._earliest_order = att, order
-        value = att.speaker_name if att.kind == QUOTATION else (att.value or "").rstrip("?~%") if att.kind == EVENT else None
+        value = conflict_value(att)
         if value:
             self._values.setdefault(value, ValueSeen()).add(order, att.key)
 
@@ -849,6 +849,16 @@ class ClusterSummary:
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "size": self.size, "earliest": self.earliest.key,
                 "text": self.earliest.text, "conflicts": self.conflicts}
+
+
+def conflict_value(att: Attestation) -> Optional[str]:
+    """What two attestations of one cluster may conflict over: a quotation's speaker, an event's
+    date (without its qualifiers); claims have none."""
+    if att.kind == QUOTATION:
+        return att.speaker_name
+    if att.kind == EVENT:
+        return (att.value or "").rstrip("?~%")
+    return None
 
 
 class ValueSeen:
