@@ -261,7 +261,7 @@ def quotation_trace(engine: Engine, document_id: str, quote_id: str) -> Optional
                       "text": quote["text"], "speaker_name": quote["speaker_name"], "document_date": quote["date"],
                       "document_title": quote["document_title"], "match": "earliest"}
             return {"quote": quote, "cluster": None, "size": 1, "attestations": [single], "conflicts": []}
-        attestations = _with_titles(connection, _earliest_first(cluster))
+        attestations = _with_titles(connection, cluster["attestations"])  # earliest first, as summarise orders them
     return {"quote": quote, "cluster": cluster["id"], "size": cluster["size"], "attestations": attestations,
             "conflicts": cluster.get("conflicts", []), "drift": cluster.get("drift", [])}
 
@@ -273,12 +273,6 @@ def _cluster_of(connection, engine: Engine, key: str) -> Optional[dict]:
         select(link_attestations.c.cluster_id).where(link_attestations.c.key == key)
     ).scalar_one_or_none()
     return None if cluster_id is None else stored_cluster(connection, cluster_id, SECTION_LIMIT)
-
-
-def _earliest_first(cluster: dict) -> list[dict]:
-    rows = list(cluster.get("attestations", []))
-    return sorted(rows, key=lambda row: (row.get("key") != cluster.get("earliest"), row.get("document_date") or "~",
-                                         row.get("key", "")))
 
 
 def _with_titles(connection, attestations: list[dict]) -> list[dict]:
