@@ -788,18 +788,29 @@ def confirm(a: Attestation, b: Attestation) -> Optional[str]:
 
 
 def earliest_key(att: Attestation) -> tuple:
+    return earliest_order(att.document_date, att.work_year, att.document_id)
+
+
+def earliest_order(document_date: Optional[str], work_year: Optional[int], document_id: str) -> tuple:
     """By publication date, then by the year of the work cited; undated last."""
-    year = f"{att.work_year:04d}" if att.work_year else None
-    return (att.document_date or year or "9999", year or "9999", att.document_id)
+    year = f"{work_year:04d}" if work_year else None
+    return (document_date or year or "9999", year or "9999", document_id)
 
 
 def summarise(cluster_id: str, atts: list[Attestation], matches: list[str], shown: Optional[int] = None) -> Cluster:
     """The cluster of these attestations, earliest first. Given ``shown``, it keeps only the
     earliest so many (and works out their drift alone); its size and conflicts count them all."""
     order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))[:shown]
-    kept = [atts[i] for i in order]
-    cluster = Cluster(id=cluster_id, kind=atts[0].kind, attestations=kept, matches=[matches[i] for i in order],
-                      size=len(atts), conflicts=ClusterSummary.of(cluster_id, atts).conflicts)
+    return shown_cluster(cluster_id, [atts[i] for i in order], [matches[i] for i in order], len(atts),
+                         ClusterSummary.of(cluster_id, atts).conflicts)
+
+
+def shown_cluster(cluster_id: str, kept: list[Attestation], matches: list[Optional[str]], size: int,
+                  conflicts: list[dict]) -> Cluster:
+    """A cluster as shown by its earliest attestations (all of them, or the first few), in order,
+    with the drift of each wording from the first."""
+    cluster = Cluster(id=cluster_id, kind=kept[0].kind, attestations=kept, matches=matches, size=size,
+                      conflicts=conflicts)
     if cluster.kind != EVENT:
         cluster.drift = drift(kept)
     return cluster

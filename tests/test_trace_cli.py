@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from historiograph.cli import cli
 from historiograph.model import Document, Quote, TimeExpr
 from historiograph.store import Store, sqlite_url
-from historiograph.store.links import link_attestations, link_clusters, link_new_documents, load_index
+from historiograph.store.links import link_attestations, link_clusters, link_new_documents, load_index, stored_cluster
 
 from .store.conftest import postgres_server, postgres_url  # noqa: F401  (the throwaway cluster)
 
@@ -83,6 +83,21 @@ def test_a_stored_cluster_row_is_a_summary_its_members_are_rows(db):
     assert row["size"] == data["size"] == 3 and data["text"] == LINE
     assert "attestations" not in data  # a much-quoted line is one small row, however often it is quoted
     assert [v["count"] for v in data["conflicts"][0]["values"]] == [2, 1]
+
+
+@pytest.mark.parametrize("shown", [1, 2, 3, 10])
+def test_a_cluster_shown_in_part_is_the_whole_cluster_cut_short(db, shown):
+    """The web page's view (the earliest few rows read, the stored summary's size and conflicts)
+    is what summarising every member and keeping the earliest few gives."""
+    _, store = db
+    with store.engine.connect() as connection:
+        cluster_id = connection.execute(
+            select(link_clusters.c.id).where(link_clusters.c.earliest == "harbour1#q1")).scalar_one()
+        whole, part = stored_cluster(connection, cluster_id), stored_cluster(connection, cluster_id, shown)
+    kept = whole["attestations"][:shown]
+    keys = {row["key"] for row in kept}
+    assert part == {**whole, "attestations": kept, "drift": [d for d in whole["drift"] if d["attestation"] in keys]}
+    assert [row["document_date"] for row in kept] == ["1962-04-01", "1980-06-12", "2011-01-05"][:shown]
 
 
 def test_trace_without_a_match_fails_with_one_line(db):
