@@ -797,10 +797,9 @@ def earliest_order(document_date: Optional[str], work_year: Optional[int], docum
     return (document_date or year or "9999", year or "9999", document_id)
 
 
-def summarise(cluster_id: str, atts: list[Attestation], matches: list[str], shown: Optional[int] = None) -> Cluster:
-    """The cluster of these attestations, earliest first. Given ``shown``, it keeps only the
-    earliest so many (and works out their drift alone); its size and conflicts count them all."""
-    order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))[:shown]
+def summarise(cluster_id: str, atts: list[Attestation], matches: list[str]) -> Cluster:
+    """The cluster of these attestations, earliest first."""
+    order = sorted(range(len(atts)), key=lambda i: earliest_key(atts[i]))
     return shown_cluster(cluster_id, [atts[i] for i in order], [matches[i] for i in order], len(atts),
                          ClusterSummary.of(cluster_id, atts).conflicts)
 

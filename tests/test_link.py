@@ -160,15 +160,6 @@ def test_a_summary_read_in_any_order_finds_the_conflicts_of_the_sorted_cluster()
     assert sorted(form for value in expected[0]["values"] for form in value["forms"]) == sorted(speakers)
 
 
-def test_a_cluster_shown_in_part_keeps_the_earliest_and_counts_them_all():
-    atts = [Attestation(f"d{n}", "q1", "quotation", LINE if n % 2 else LINE.lower() + " again", f"19{50 + n}-01-01",
-                        "Vera Lindqvist" if n < 5 else "Aurelio Brant") for n in range(9, -1, -1)]
-    whole, part = summarise("Q1", atts, [None] * 10), summarise("Q1", atts, [None] * 10, shown=3)
-    assert [a.document_id for a in part.attestations] == ["d0", "d1", "d2"] and part.size == whole.size == 10
-    assert part.conflicts == whole.conflicts and part.drift == whole.drift[:1]
-    assert part.to_dict()["size"] == 10
-
-
 def test_a_conflict_counts_every_attestation_and_lists_the_earliest_few():
     dated = [Attestation(f"d{n:04d}", "t1", "event", "the weavers struck", f"1950-01-{n % 28 + 1:02d}", value="1887")
              for n in range(3 * CONFLICT_KEYS)]

@@ -85,19 +85,26 @@ def test_a_stored_cluster_row_is_a_summary_its_members_are_rows(db):
     assert [v["count"] for v in data["conflicts"][0]["values"]] == [2, 1]
 
 
-@pytest.mark.parametrize("shown", [1, 2, 3, 10])
+@pytest.mark.parametrize("shown", [1, 3, 10, 20])
 def test_a_cluster_shown_in_part_is_the_whole_cluster_cut_short(db, shown):
     """The web page's view (the earliest few rows read, the stored summary's size and conflicts)
-    is what summarising every member and keeping the earliest few gives."""
+    is what summarising every member and keeping the earliest few gives: here ten quotations
+    linked latest first, two of them on one day, two speakers, two wordings."""
     _, store = db
+    later = [quoting(f"tide{n}", f"19{50 + n // 2}-01-01", LINE if n % 2 else LINE + " on the quay",
+                     "Agathe Morrow" if n < 5 else "Rupert Calloway-Finch") for n in range(9, -1, -1)]
+    for document in later:
+        store.save(document)
+    link_new_documents(store.engine, later)
     with store.engine.connect() as connection:
         cluster_id = connection.execute(
-            select(link_clusters.c.id).where(link_clusters.c.earliest == "harbour1#q1")).scalar_one()
+            select(link_clusters.c.id).where(link_clusters.c.earliest == "tide0#q1")).scalar_one()
         whole, part = stored_cluster(connection, cluster_id), stored_cluster(connection, cluster_id, shown)
     kept = whole["attestations"][:shown]
     keys = {row["key"] for row in kept}
+    assert whole["size"] == 13 and whole["conflicts"] and whole["drift"]
     assert part == {**whole, "attestations": kept, "drift": [d for d in whole["drift"] if d["attestation"] in keys]}
-    assert [row["document_date"] for row in kept] == ["1962-04-01", "1980-06-12", "2011-01-05"][:shown]
+    assert [row["document_id"] for row in kept][:4] == ["tide0", "tide1", "tide2", "tide3"][:shown]
 
 
 def test_trace_without_a_match_fails_with_one_line(db):
