@@ -142,9 +142,13 @@ TOUCHED_PAGE = 1 << 16
 # there are): a line misattributed in a hundred thousand places is not stored a hundred
 # thousand times over.
 CONFLICT_KEYS = 50
-# How two attestations were joined, strongest first.
+# How two attestations match, strongest first.
 MATCHES = ("exact", "near_exact", "fragment", "overlap", "variant_translation")
+RANK = {match: rank for rank, match in enumerate(MATCHES)}
 KINDS = (QUOTATION, CLAIM, EVENT)
+# The strongest match a comparison can find, by kind (as an index into KINDS): quotations with the
+# very same words are joined without one, and events only ever overlap.
+STRONGEST_COMPARED = (RANK["near_exact"], RANK["exact"], RANK["overlap"])
 _TEMPLATE = MinHash(num_perm=NUM_PERM)
 
 
@@ -202,7 +206,7 @@ class Cluster:
     id: str
     kind: str
     attestations: list[Attestation]  # earliest first (maybe only the earliest few: see size)
-    matches: list[Optional[str]]  # per attestation, the strongest match that joined it
+    matches: list[Optional[str]]  # per attestation, its strongest match with a candidate in the cluster
     size: int  # attestations in the cluster
     earliest: int = 0  # index into attestations
     conflicts: list[dict] = field(default_factory=list)
@@ -430,13 +434,18 @@ def event_words(phrase: str) -> set[str]:
 # -- matching -----------------------------------------------------------------------------
 
 
-def match_quotations(a: Attestation, b: Attestation) -> Optional[str]:
-    """How two quotations are the same line, or None."""
+def match_quotations(a: Attestation, b: Attestation, limit: int = len(MATCHES)) -> Optional[str]:
+    """How two quotations are the same line, or None; only matches ranked above ``limit``
+    (strongest first, so it stops once no check left could find one)."""
     first, second = a.words, b.words
     if first == second:
         return "exact"
+    if limit <= RANK["near_exact"]:
+        return None
     if fuzz.ratio(first, second, score_cutoff=NEAR_EXACT_RATIO):
         return "near_exact"
+    if limit <= RANK["fragment"]:
+        return None
     shorter, longer = sorted((first.split(), second.split()), key=len)
     if len(shorter) < MIN_FRAGMENT_WORDS:
         return None
@@ -464,11 +473,13 @@ def match_variant(a: Attestation, b: Attestation) -> Optional[str]:
     return "variant_translation" if same_name_parts(a.speaker_parts, b.speaker_parts) else None
 
 
-def match_claims(a: Attestation, b: Attestation) -> Optional[str]:
+def match_claims(a: Attestation, b: Attestation, limit: int = len(MATCHES)) -> Optional[str]:
     if a.speaker_parts and b.speaker_parts and not same_name_parts(a.speaker_parts, b.speaker_parts):
         return None
     if a.words == b.words:
         return "exact"
+    if limit <= RANK["overlap"]:
+        return None
     if fuzz.token_set_ratio(a.words, b.words, score_cutoff=CLAIM_TOKEN_SET_RATIO):
         return "overlap"
     return None
@@ -555,7 +566,7 @@ class LinkIndex:
         enter it under its entries."""
         seq = self.attestations.append(tuple(getattr(att, name) for name in ATTESTATION_FIELDS), signatures, att)
         self.parent.append(root)
-        self._match.append(MATCHES.index(match) if match else -1)
+        self._match.append(RANK[match] if match else -1)
         self._kind.append(KINDS.index(att.kind))
         self._next.append(-1)
         self._last.append(seq)
@@ -570,7 +581,7 @@ class LinkIndex:
         self._union(seq, other)
         for each in (seq, other):
             code = self._match[each]
-            self._match[each] = MATCHES.index(match) if code < 0 else min(code, MATCHES.index(match))
+            self._match[each] = RANK[match] if code < 0 else min(code, RANK[match])
 
     def _candidates(self, att: Attestation, probe: dict[str, list[list[int]]]) -> set[int]:
         if att.kind == EVENT:
@@ -597,13 +608,23 @@ class LinkIndex:
         return {seq for seq, shared in counts.items() if shared >= needed}
 
     def _confirmed(self, seq: int, att: Attestation, candidates: set[int]) -> Iterable[tuple[int, str]]:
+        """The candidates it matches, with how: every one it matches in another cluster, and those
+        already in its cluster that it matches better than one of the two's match so far. Each
+        attestation's match is so its strongest with any candidate, whichever joined it first."""
         kind = self._kind[seq]
         for other in sorted(candidates):
-            # one confirmed member stands for its whole cluster: a quotation copied a thousand
-            # times costs one comparison per new copy, not a thousand
-            if self._kind[other] != kind or self.find(other) == self.find(seq):
+            if self._kind[other] != kind:
                 continue
-            match = confirm(att, self.attestations[other])
+            if self.find(other) != self.find(seq):
+                match = confirm(att, self.attestations[other])
+            else:
+                # most candidates are in its cluster by now, and most of those can match no better:
+                # a quotation copied a thousand times costs one comparison per new copy, not a
+                # thousand
+                weakest = max(self._match[seq], self._match[other])
+                if weakest <= STRONGEST_COMPARED[kind]:
+                    continue
+                match = confirm(att, self.attestations[other], stronger_than=MATCHES[weakest])
             if match:
                 yield other, match
 
@@ -642,7 +663,8 @@ class LinkIndex:
     # reading
 
     def match_of(self, seq: int) -> Optional[str]:
-        """The strongest match that joined this attestation to its cluster; None if alone."""
+        """This attestation's strongest match with another member of its cluster it was a
+        candidate of (or that was its candidate); None if alone."""
         code = self._match[seq]
         return MATCHES[code] if code >= 0 else None
 
@@ -776,12 +798,15 @@ def speaker_key(name: str) -> str:
     return parts[-1] if parts else ""
 
 
-def confirm(a: Attestation, b: Attestation) -> Optional[str]:
+def confirm(a: Attestation, b: Attestation, stronger_than: Optional[str] = None) -> Optional[str]:
+    """How two attestations of one kind match, or None; with ``stronger_than``, None unless the
+    match is stronger than that one."""
+    limit = RANK[stronger_than] if stronger_than else len(MATCHES)
     if a.kind == EVENT:
-        return match_events(a, b)
+        return match_events(a, b) if limit > RANK["overlap"] else None
     if a.kind == CLAIM:
-        return match_claims(a, b)
-    return match_quotations(a, b) or match_variant(a, b)
+        return match_claims(a, b, limit)
+    return match_quotations(a, b, limit) or (match_variant(a, b) if limit > RANK["variant_translation"] else None)
 
 
 # -- one cluster read -----------------------------------------------------------------------

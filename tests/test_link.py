@@ -20,6 +20,7 @@ from historiograph.link import (
     ClusterSummary,
     LinkIndex,
     attestations_of,
+    confirm,
     conflicts,
     content_words,
     link_documents,
@@ -107,6 +108,24 @@ def test_exact_near_exact_and_fragment_copies_share_a_cluster():
     matches = {att.key: index.match_of(seq) for seq, att in enumerate(index.attestations)}
     assert matches["d3#q1"] == "fragment"
     assert matches["d2#q1"] == "near_exact"
+
+
+def test_a_copy_is_labelled_by_its_closest_member_whichever_joined_it_first():
+    line = "Every archive keeps the letters its owners would have burned, and it keeps them in order"
+    docs = [
+        quoting("d1", "1990-01-01", line, "Vera Lindqvist"),
+        quoting("d2", "1995-01-01", "Every archive keeps the letters its owners would have burned", "Lindqvist"),
+        quoting("d3", "1999-01-01", "Every archive keeps the letters its owners would rather have burned", "Lindqvist"),
+    ]
+    index = LinkIndex()
+    index.add_documents(docs)
+    ids = clusters_by_key(index)
+    assert ids["d1#q1"] == ids["d2#q1"] == ids["d3#q1"]
+    matches = {att.key: index.match_of(seq) for seq, att in enumerate(index.attestations)}
+    # the third is a fragment of the first (compared first, and joined by it) but a near-exact
+    # copy of the second: its match is the closer one, and so is the second's
+    assert confirm(index.attestations[2], index.attestations[0]) == "fragment"
+    assert matches == {"d1#q1": "fragment", "d2#q1": "near_exact", "d3#q1": "near_exact"}
 
 
 def test_earliest_is_by_publication_date_then_cited_work_year():
@@ -411,12 +430,34 @@ def test_events_sharing_only_a_very_common_word_and_one_rare_word_are_still_comp
     assert index.cluster_of("y#t1").id == index.cluster_of("x#t1").id
 
 
-def test_clusters_are_the_same_when_the_index_spills_to_disk(monkeypatch):
-    gold_documents = []
+def gold_extracted_documents():
+    extracted = []
     for split in ("dev", "test"):
         gold, documents = gold_corpus(split)
         lines = {line["file"]: line for line in gold if "file" in line}
-        gold_documents += [trace_scorer.gold_extraction(lines[d.id], d) for d in documents]
+        extracted += [trace_scorer.gold_extraction(lines[d.id], d) for d in documents]
+    return extracted
+
+
+def test_clusters_and_matches_do_not_depend_on_the_order_documents_come_in():
+    def linked(documents) -> tuple[set, dict]:
+        index = link_documents(documents)
+        members: dict[str, set] = {}
+        for seq, att in enumerate(index.attestations):
+            members.setdefault(index.cluster_id(seq), set()).add(att.key)
+        matches = {att.key: index.match_of(seq) for seq, att in enumerate(index.attestations)}
+        return {frozenset(keys) for keys in members.values()}, matches
+
+    documents = gold_extracted_documents()
+    clusters, matches = linked(documents)
+    assert len(clusters) < len(matches) and len(set(matches.values())) >= 4
+    for seed in range(4):
+        shuffled = random.Random(seed).sample(documents, len(documents))
+        assert linked(shuffled) == (clusters, matches)
+
+
+def test_clusters_are_the_same_when_the_index_spills_to_disk(monkeypatch):
+    gold_documents = gold_extracted_documents()
 
     def linked() -> dict:
         index = link_documents(gold_documents)
