@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rich.table import Table
 
-from .keyed_runs import KeyedRuns, first, key_of
+from .keyed_runs import KeyedRuns, first, key_of, stable_key
 from .link_storage import AttestationShelf
 from .model import Document
 
@@ -499,6 +499,42 @@ def match_events(a: Attestation, b: Attestation) -> Optional[str]:
 # -- the incremental index ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Share:
+    """One task's part of linking, of ``tasks`` (see ``distributed.LinkRounds``): the
+    candidates found under the entries it owns. A quotation's or claim's entries are spread over
+    all tasks but the last by a key that is the same in every process; all of an event's go to
+    the last (its candidates are counted by the terms they share, so in one place).
+
+    Every task adds every attestation in the same order, so a seq is the same in all, and finds
+    its candidates among them. A pair found in two shares is compared in both, and the union of
+    the joins is the single index's clusters: the same components, and each attestation's
+    strongest match (which is why a match is the strongest with any candidate)."""
+
+    task: int
+    tasks: int
+
+    def owned(self, kind: str, items: list, stable: Callable[[object], int]) -> list:
+        """The items whose entries are this share's (``stable``: an item's process-proof key)."""
+        if not self.owns_any(kind):
+            return []
+        if self.tasks == 1 or kind == EVENT:
+            return items
+        return [item for item in items if stable(item) % (self.tasks - 1) == self.task]
+
+    def owns_any(self, kind: str) -> bool:
+        """Whether any entry of an attestation of this kind is this share's."""
+        if self.tasks <= 1:
+            return self.tasks == 1
+        return (self.task == self.tasks - 1) == (kind == EVENT)
+
+
+WHOLE = Share(0, 1)
+# Owns no entry: an index that places attestations (numbers them, joins the same words) and
+# is told the rest of its joins.
+PLACED = Share(0, 0)
+
+
 class LinkIndex:
     """Attestations clustered as they are added; never re-reads what it already holds.
 
@@ -507,7 +543,12 @@ class LinkIndex:
     ``AttestationShelf``, read back when it is a candidate or a cluster is summarised.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, share: Optional[Share] = None, on_join: Optional[Callable[[int, int, str], None]] = None) -> None:
+        """Given a ``share``, the index finds and compares only the candidates of its entries, and
+        tells ``on_join`` of each join it makes; with ``PLACED``, it compares nothing, and its
+        clusters are the ``join``s found elsewhere."""
+        self.share = share or WHOLE
+        self._on_join = on_join
         self.attestations = AttestationShelf(lambda values: Attestation(*values))
         self.parent = array("i")  # union-find; the oldest member is the root
         self._match = array("b")  # index into MATCHES; -1: alone in its cluster so far
@@ -535,7 +576,9 @@ class LinkIndex:
 
     def add(self, att: Attestation, signatures: Optional[list[np.ndarray]] = None) -> int:
         """Index one attestation, join it to every confirmed match; its sequence number."""
-        entries = entries_by_role(att, [] if signatures is None else self._bands.of_windows(signatures))
+        if self._linked_elsewhere(att):
+            return self._append(att, len(self), None, b"", [])
+        entries = entries_by_role(att, [] if signatures is None else self._band_keys(att, signatures), self.share)
         found = self._probe(entries)
         seq = first(found["key"][0], lambda s: self.attestations[s].key == att.key)
         if seq is not None:
@@ -548,13 +591,25 @@ class LinkIndex:
         else:
             if signatures is None:
                 signatures = window_signatures(att)
-                entries["bands"] = self._bands.of_windows(signatures)
+                entries["bands"] = self.share.owned(att.kind, self._band_keys(att, signatures), int)
                 found["bands"] = self._keyed.each(entries["bands"])
             seq = self._append(att, len(self), None, pack_signatures(signatures), [e for each in entries.values() for e in each])
             for other, match in self._confirmed(seq, att, self._candidates(att, found)):
                 self._join(seq, other, match)
         self._touched[self.find(seq)] = 1
         return seq
+
+    def join(self, seq: int, other: int, match: str) -> None:
+        """Join two attestations that match (as found by an index with a share of the entries)."""
+        self._join(seq, other, match)
+        self._touched[self.find(seq)] = 1
+
+    def _linked_elsewhere(self, att: Attestation) -> bool:
+        """Whether another task links it: it only takes its number in this share's index."""
+        return bool(self.share.tasks) and not self.share.owns_any(att.kind)
+
+    def _band_keys(self, att: Attestation, signatures: list[np.ndarray]) -> list[int]:
+        return self._bands.of_windows(signatures) if self.share.owns_any(att.kind) else []
 
     def _probe(self, entries: dict[str, list[int]]) -> dict[str, list[list[int]]]:
         """What the index holds under each entry, by role; in one lookup."""
@@ -578,6 +633,8 @@ class LinkIndex:
         return seq
 
     def _join(self, seq: int, other: int, match: str) -> None:
+        if self._on_join:
+            self._on_join(seq, other, match)
         self._union(seq, other)
         for each in (seq, other):
             code = self._match[each]
@@ -631,10 +688,12 @@ class LinkIndex:
     # restoring from stored rows (no rehashing, no re-confirming)
 
     def restore(self, att: Attestation, root: int, match: Optional[str], signatures: bytes) -> int:
-        entries = entries_by_role(att, [])
+        if self._linked_elsewhere(att):
+            return self._append(att, min(root, len(self)), match, b"", [])
+        entries = entries_by_role(att, [], self.share)
         [same_words] = self._probe({"same words": entries["same words"]})["same words"]
         if first(same_words, lambda s: same_words_key(self.attestations[s]) == same_words_key(att)) is None:
-            entries["bands"] = self._bands.of_windows(unpack_signatures(signatures))
+            entries["bands"] = self.share.owned(att.kind, self._band_keys(att, unpack_signatures(signatures)), int)
             indexed = [e for each in entries.values() for e in each]
         else:
             indexed = entries["key"]
@@ -756,29 +815,34 @@ def same_words_key(att: Attestation) -> tuple[str, str, str]:
     return (att.kind, att.words, speaker_key(att.speaker_name or "") if att.kind == CLAIM else "")
 
 
-def entries_by_role(att: Attestation, band_keys: list[int]) -> dict[str, list[int]]:
+def entries_by_role(att: Attestation, band_keys: list[int], share: Optional[Share] = None) -> dict[str, list[int]]:
     """The index entries of an attestation, by role: its key; the same words (the first with
     them is indexed, the rest join it); an event's terms, or the word pairs, bands and speaker
-    of a quotation or claim (only quotations are looked up by speaker, for variants)."""
+    of a quotation or claim (only quotations are looked up by speaker, for variants). Of these
+    last, which find candidates, only those of the ``share``."""
+    share = share or WHOLE
     entries = {"key": [_key_entry(att.key)], "same words": [_same_words_entry(att)]}
     if att.kind == EVENT:
-        entries["terms"] = event_entries(att)
+        entries["terms"] = [key_of("e", word) for word in att.event_terms] if share.owns_any(EVENT) else []
         return entries
-    entries["pairs"] = pair_entries(att)
-    entries["bands"] = band_keys
-    entries["speaker"] = [_speaker_entry(att.speaker_name)] if att.kind == QUOTATION and att.speaker_name else []
+    if not share.owns_any(att.kind):
+        return {**entries, "pairs": [], "bands": [], "speaker": []}
+    pairs = share.owned(att.kind, list(word_pairs(att)), lambda pair: stable_key(" ".join(pair)))
+    entries["pairs"] = [key_of("p", *pair) for pair in pairs]
+    entries["bands"] = share.owned(att.kind, band_keys, int)
+    speakers = [att.speaker_name] if att.kind == QUOTATION and att.speaker_name else []
+    entries["speaker"] = [_speaker_entry(name) for name in share.owned(att.kind, speakers, lambda n: stable_key(speaker_key(n)))]
     return entries
-
-
-def event_entries(att: Attestation) -> list[int]:
-    """The index entries of an event's terms: its candidates share them."""
-    return [key_of("e", word) for word in att.event_terms]
 
 
 def pair_entries(att: Attestation) -> list[int]:
     """The index entries of its adjacent content-word pairs, each once."""
+    return [key_of("p", *pair) for pair in word_pairs(att)]
+
+
+def word_pairs(att: Attestation) -> set[tuple[str, str]]:
     words = content_words(att.text)
-    return [key_of("p", *pair) for pair in set(zip(words, words[1:]))]
+    return set(zip(words, words[1:]))
 
 
 def _same_words_entry(att: Attestation) -> int:

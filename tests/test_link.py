@@ -18,7 +18,9 @@ from historiograph.link import (
     Attestation,
     BandKeys,
     ClusterSummary,
+    PLACED,
     LinkIndex,
+    Share,
     attestations_of,
     confirm,
     conflicts,
@@ -454,6 +456,31 @@ def test_clusters_and_matches_do_not_depend_on_the_order_documents_come_in():
     for seed in range(4):
         shuffled = random.Random(seed).sample(documents, len(documents))
         assert linked(shuffled) == (clusters, matches)
+
+
+@pytest.mark.parametrize("tasks", [2, 3, 5])
+def test_shares_of_the_entries_joined_together_are_the_single_index(tasks):
+    documents = gold_extracted_documents()
+    signed = [(att, window_signatures(att)) for document in documents for att in attestations_of(document)]
+    single = LinkIndex()
+    placed = LinkIndex(PLACED)
+    for att, signatures in signed:
+        single.add(att, signatures)
+        placed.add(att, signatures)
+    joins = []
+    for task in range(tasks):
+        share = LinkIndex(Share(task, tasks), on_join=lambda *join: joins.append(join))
+        for att, signatures in signed:
+            share.add(att, signatures)
+    for join in joins:
+        placed.join(*join)
+
+    def state(index):
+        return [(index.cluster_id(seq), index.match_of(seq)) for seq in range(len(index))]
+
+    assert len(single) == len(placed) and state(placed) == state(single)
+    assert len(set(state(single))) < len(single)
+    assert sorted(placed.touched_roots()) == sorted(single.touched_roots())
 
 
 def test_clusters_are_the_same_when_the_index_spills_to_disk(monkeypatch):
