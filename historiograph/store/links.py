@@ -10,7 +10,7 @@ import fcntl
 import heapq
 from contextlib import contextmanager
 from itertools import chain, islice
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import (
@@ -37,6 +37,7 @@ from ..link import (
     LOOKUP_MIN_SCORE,
     Attestation,
     LinkIndex,
+    Share,
     closeness,
     earliest_order,
     normalise,
@@ -51,24 +52,46 @@ from .schema import metadata
 # Candidates read closely after the fast partial-ratio pass over every stored text.
 TRACE_SHORTLIST = 20
 
+
+
+def attestation_columns(indexed: bool) -> list[Column]:
+    """The columns of an Attestation's fields, in their order (``ATTESTATION_FIELDS``)."""
+    return [
+        Column("document_id", String(64), index=indexed, nullable=False),
+        Column("item_id", String(32), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("document_date", String(32)),
+        Column("speaker_name", Text),
+        Column("work_title", Text),
+        Column("work_year", Integer),
+        Column("value", String(64)),
+        Column("context", Text),
+    ]
+
+
 link_attestations = Table(
     "link_attestations",
     metadata,
     Column("key", String(160), primary_key=True),  # "<document id>#<item id>"
     Column("seq", Integer, unique=True, nullable=False),  # order of linking: the oldest is the root
     Column("cluster_id", String(32), index=True, nullable=False),
-    Column("document_id", String(64), index=True, nullable=False),
-    Column("item_id", String(32), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("document_date", String(32)),
-    Column("speaker_name", Text),
-    Column("work_title", Text),
-    Column("work_year", Integer),
-    Column("value", String(64)),
-    Column("context", Text),
+    *attestation_columns(indexed=True),
     Column("match", String(32)),
     Column("signature", LargeBinary),  # the window MinHashes, NUM_PERM uint32 each
+)
+
+# The attestations a Dask run is linking, for the tasks that compare them (see
+# distributed.LinkRounds), with their cluster's root and their match as the last round left
+# them; emptied when a run starts and ends linking.
+link_staged = Table(
+    "link_staged",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    *attestation_columns(indexed=False),
+    Column("signature", LargeBinary),
+    Column("root", Integer, nullable=False),
+    Column("match", String(32)),
 )
 
 link_clusters = Table(
@@ -90,17 +113,21 @@ link_conflicts = Table(
     Column("severity", Float, index=True),
     Column("data", JSON),
 )
+LINK_TABLES = [link_attestations, link_clusters, link_conflicts, link_staged]
+
 
 def root_seq(cluster_id: str) -> int:
     return int(cluster_id.lstrip("".join(CLUSTER_PREFIX.values()))) - 1
 
 
-def load_index(engine: Engine) -> LinkIndex:
-    """The link index as stored: attestations re-inserted from their signatures, in the order
-    they were linked (their seq is their place: attestations are only ever added). Rows are
-    streamed (a PostgreSQL cursor would otherwise fetch every signature at once)."""
-    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
-    index = LinkIndex()
+def load_index(engine: Engine, share: Optional[Share] = None,
+               on_join: Optional[Callable[[int, int, str], None]] = None) -> LinkIndex:
+    """The link index as stored (``LinkIndex(share, on_join)``): attestations re-inserted from
+    their signatures, in the order they were linked (their seq is their place: attestations are
+    only ever added). Rows are streamed (a PostgreSQL cursor would otherwise fetch every
+    signature at once)."""
+    metadata.create_all(engine, tables=LINK_TABLES)
+    index = LinkIndex(share, on_join)
     query = select(link_attestations).order_by(link_attestations.c.seq).execution_options(yield_per=PAGE)
     with engine.connect() as connection:
         for row in connection.execute(query).mappings():
@@ -253,14 +280,54 @@ def link_new_documents(engine: Engine, documents: Iterable[Document]) -> LinkInd
 
 
 @contextmanager
-def linking(engine: Engine) -> Iterator[LinkIndex]:
-    """The stored link index, for this process alone (other linkers wait) until what was added
-    to it is saved, at the end."""
+def linking(engine: Engine, share: Optional[Share] = None) -> Iterator[LinkIndex]:
+    """The stored link index (``LinkIndex(share)``), for this process alone (other linkers wait)
+    until what was added to it is saved, at the end."""
     with exclusive_linking(engine):
-        index = load_index(engine)
+        index = load_index(engine, share)
+        unstage(engine)  # what a run that died left
         stored = len(index)
         yield index
         save_index(engine, index, stored)
+        unstage(engine)
+
+
+def stage(engine: Engine, index: LinkIndex, seqs: Iterable[int]) -> None:
+    """Attestations of the index, by seq, where linking tasks read them (``staged``)."""
+    rows = [{"seq": seq, **index.attestations[seq].record(), "signature": index.attestations.signatures(seq),
+             "root": index.find(seq), "match": index.match_of(seq)} for seq in seqs]
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(insert(link_staged), rows)
+
+
+def restage(engine: Engine, index: LinkIndex, seqs: range) -> None:
+    """The staged attestations' roots and matches as they are now in the index."""
+    with engine.begin() as connection:
+        for start in range(seqs.start, seqs.stop, PAGE):
+            connection.execute(RESTAGE, [{"at_seq": seq, "new_root": index.find(seq), "new_match": index.match_of(seq)}
+                                         for seq in range(start, min(start + PAGE, seqs.stop))])
+
+
+RESTAGE = (
+    update(link_staged).where(link_staged.c.seq == bindparam("at_seq"))
+    .values(root=bindparam("new_root"), match=bindparam("new_match"))
+)
+
+
+def staged(engine: Engine, seqs: range) -> Iterator[tuple[Attestation, bytes, int, Optional[str]]]:
+    """The staged attestations of these seqs, in order (streamed): each with its signatures, its
+    cluster's root and its match."""
+    query = (select(link_staged).where(link_staged.c.seq >= seqs.start, link_staged.c.seq < seqs.stop)
+             .order_by(link_staged.c.seq).execution_options(yield_per=PAGE))
+    with engine.connect() as connection:
+        for row in connection.execute(query).mappings():
+            yield _attestation(row), row["signature"] or b"", row["root"], row["match"]
+
+
+def unstage(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(delete(link_staged))
 
 
 def trace(engine: Engine, words: str) -> Optional[dict]:
@@ -268,7 +335,7 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
     query = normalise(words)
     if not query:
         return None
-    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    metadata.create_all(engine, tables=LINK_TABLES)
     with engine.connect() as connection:
         rows = connection.execute(
             select(link_attestations.c.cluster_id, link_attestations.c.text)
@@ -287,7 +354,7 @@ def trace(engine: Engine, words: str) -> Optional[dict]:
 
 def stored_conflicts(engine: Engine) -> list[dict]:
     """Every stored conflicting attribution and date, worst first."""
-    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    metadata.create_all(engine, tables=LINK_TABLES)
     query = (
         select(link_conflicts.c.data, link_clusters.c.text)
         .join(link_clusters, link_clusters.c.id == link_conflicts.c.cluster_id)
@@ -310,7 +377,7 @@ def cluster_ids_of(engine: Engine, document_ids: list[str]) -> dict[tuple[str, s
 def attach_clusters(engine: Engine, documents: Iterable[Document]) -> Iterator[Document]:
     """The documents with each quote, claim and time carrying its cluster id, for exports;
     read a page of documents at a time."""
-    metadata.create_all(engine, tables=[link_attestations, link_clusters, link_conflicts])
+    metadata.create_all(engine, tables=LINK_TABLES)
     documents = iter(documents)
     while page := list(islice(documents, PAGE)):
         clusters = cluster_ids_of(engine, [document.id for document in page])
