@@ -12,10 +12,15 @@ parses and extracts them with its worker's one spaCy pipeline, and saves them. M
 names rather than cleaned texts keeps the tasks' inputs tiny, and a task rerun after its
 worker died needs nothing that worker held; every task's writes are idempotent, so it adds
 nothing twice and loses nothing. Each task also returns its documents' JSONL lines and link
-attestations with their MinHash signatures (the part of linking that needs no index); the
-client adds them to the link index bucket by bucket, in the single-process run's order (the
-same clusters under the same ids), while later buckets are still parsed, and writes the lines
-with their cluster ids at the end, as the single-process run does.
+attestations with their MinHash signatures.
+
+Linking is a shuffle by index entry (MinHash band, word pair, speaker; an event's terms): the
+client numbers the attestations in the single-process run's order (so the same seqs, and the
+same cluster ids) and stages them in the database; in rounds while pass 3 runs, each of a few
+tasks adds them all to an index of its own share of the entries (``link.Share``), finding and
+comparing only the candidates under those, and returns the joins it made (``LinkRounds``). The
+union of the joins is the single index's clusters and matches, which the client saves, and
+writes the lines with their cluster ids at the end, as the single-process run does.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import math
 import sys
 import tempfile
 import threading
+import uuid
 from array import array
 from collections import Counter, deque
 from contextlib import contextmanager
@@ -31,16 +37,16 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Optional, TextIO
 
 import dask
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, fire_and_forget
 
 from .clean import LineCounts, RepeatedLines
 from .model import Cleaned
 from .parse import load_pipeline
 from .export.jsonl import document_json
-from .link import signed_attestations
+from .link import MATCHES, PLACED, RANK, LinkIndex, Share, signed_attestations, unpack_signatures
 from .pipeline import Progress, Report, Settings, bulk_collection, extract, link_document, write_linked
-from .store import Store
-from .store.links import linking
+from .store import PAGE, Store
+from .store.links import linking, load_index, restage, stage, staged
 from .stream import (
     FileList,
     MergePlan,
@@ -74,6 +80,11 @@ LOCAL_WORKER_CONFIG = {
 SCHEDULER_TIMEOUT = "10s"
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
+# Linking tasks per worker (the last task of all links every event: see link.Share).
+LINK_TASKS_PER_WORKER = 1
+# When a round of linking starts, by the share of pass 3's buckets taken back (and at the end):
+# linked while later buckets are parsed, so that little is left when parsing is done.
+LINK_ROUNDS_AT = (0.25, 0.5, 0.75, 0.875)
 # Tasks of a pass submitted at a time, per worker: enough to keep every worker busy while the
 # client takes the results in order.
 TASKS_PER_WORKER = 4
@@ -94,6 +105,8 @@ class Built(NamedTuple):
 # (loading a model per task, or pickling one into each, would cost more than parsing).
 _pipelines: dict[str, object] = {}
 _stores: dict[str, Store] = {}
+# The link index of each share a worker linked in the run's last round (see link_share).
+_share_linkers: dict[tuple, "ShareLinker"] = {}
 _lock = threading.Lock()
 
 
@@ -261,37 +274,151 @@ def run_distributed(
         client.gather(loading)  # a missing model is reported here, before pass 3
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
-            with linking(store.engine) as index:
-                linked = shuffle(client, window, files, routed, bounds, repeated_future, plan, settings, store.url,
-                                 report, progress)
-                for built in linked:
-                    unlinked.write(built.line)
-                    link_document(index, built.signed, placed)
+            with linking(store.engine, PLACED) as index:
+                rounds = LinkRounds(client, index, store)
+                buckets = sum(1 for numbers in routed if numbers)
+                round_points = {math.ceil(buckets * at) for at in LINK_ROUNDS_AT}
+                for taken_buckets, documents in shuffle(client, window, files, routed, bounds, repeated_future, plan,
+                                                        settings, store.url, report, progress):
+                    for built in documents:
+                        unlinked.write(built.line)
+                        rounds.place(built.signed, placed)
+                    if taken_buckets in round_points:
+                        rounds.next_round()
+                rounds.finish()
             write_linked(index, unlinked, placed, jsonl)
     return report
 
 
+class LinkRounds:
+    """Linking on the workers, in rounds while pass 3 runs. The client places the attestations
+    (numbers them in the single-process order, joins the very same words) and stages them in the
+    database. A round links what was staged since the last one: a task per share of the index
+    entries (``link_share``) adds it to the index as the rounds before left it, and the client
+    joins what the tasks found. Only the last round is left when the workers are done."""
+
+    def __init__(self, client: Client, index: LinkIndex, store: Store) -> None:
+        self.client, self.index, self.store = client, index, store
+        self.first = self.linked = len(index)  # this run's first seq; the first not yet in a round
+        self.staging: list[int] = []
+        self.running: list = []
+        self.run = uuid.uuid4().hex
+        # each share on the same worker round after round, which keeps its index (elsewhere, if
+        # that worker dies: the index is read again from the database)
+        self.workers = list(client.scheduler_info()["workers"])
+        self.tasks = max(2, LINK_TASKS_PER_WORKER * len(self.workers))
+
+    def place(self, signed: list, placed) -> None:
+        before = len(self.index)
+        link_document(self.index, signed, placed)
+        self.staging.extend(range(before, len(self.index)))
+        if len(self.staging) >= PAGE:
+            self._stage()
+
+    def next_round(self) -> None:
+        """Join the last round's finds, and link what was staged since in a new one."""
+        self._stage()
+        self._join_running()
+        end = len(self.index)
+        if end == self.linked:
+            return
+        restage(self.store.engine, self.index, range(self.first, self.linked))
+        self.running = [
+            self.client.submit(link_share, task, self.tasks, self.store.url, self.run, self.linked, end, pure=False,
+                               workers=[self.workers[task % len(self.workers)]], allow_other_workers=True)
+            for task in range(self.tasks)
+        ]
+        self.linked = end
+
+    def finish(self) -> None:
+        self.next_round()
+        self._join_running()
+        for worker in self.workers:  # their indexes are of no use to another run
+            fire_and_forget(self.client.submit(drop_share_linkers, workers=[worker], allow_other_workers=True, pure=False))
+
+    def _stage(self) -> None:
+        stage(self.store.engine, self.index, self.staging)
+        self.staging.clear()
+
+    def _join_running(self) -> None:
+        for future in self.running:
+            seqs, others, ranks = taken(future)
+            for seq, other, rank in zip(seqs, others, ranks):
+                self.index.join(seq, other, MATCHES[rank])
+        self.running = []
+
+
+def link_share(task: int, tasks: int, url: str, run: str, start: int, end: int) -> tuple[array, array, bytes]:
+    """One share of a round of linking (``link.Share``): the attestations staged from ``start`` to
+    ``end``, in seq order, each joined to the candidates found under this share's entries; the
+    joins made (seq, the seq joined, the match's rank). The share's index is the one this worker
+    kept from the run's last round; else the stored index and the attestations staged before
+    ``start``, as the rounds before left them, read from the database: a rerun after a worker
+    died needs nothing that worker held."""
+    key = (url, run, task, tasks)
+    with _lock:
+        for stale in [other for other in _share_linkers if other[:2] != key[:2]]:
+            del _share_linkers[stale]  # a finished run's
+        linker = _share_linkers.pop(key, None)
+    engine = worker_store(url).engine
+    if linker is None or len(linker.index) != start:
+        linker = ShareLinker(engine, Share(task, tasks), start)
+    found = linker.link(engine, start, end)
+    with _lock:
+        _share_linkers[key] = linker
+    return found
+
+
+class ShareLinker:
+    """A share's index, and the joins it makes (as seq, seq joined, rank of the match)."""
+
+    def __init__(self, engine, share: Share, start: int) -> None:
+        self.index = load_index(engine, share, self._joined)
+        for att, signatures, root, match in staged(engine, range(len(self.index), start)):
+            self.index.restore(att, root, match, signatures)
+
+    def link(self, engine, start: int, end: int) -> tuple[array, array, bytes]:
+        self.seqs, self.others, self.ranks = array("i"), array("i"), bytearray()
+        for att, signatures, _, _ in staged(engine, range(start, end)):
+            self.index.add(att, unpack_signatures(signatures))
+        return self.seqs, self.others, bytes(self.ranks)
+
+    def _joined(self, seq: int, other: int, match: str) -> None:
+        self.seqs.append(seq)
+        self.others.append(other)
+        self.ranks.append(RANK[match])
+
+
+def drop_share_linkers() -> None:
+    with _lock:
+        _share_linkers.clear()
+
+
 def shuffle(client: Client, window: int, files: FileList, routed: list[array], bounds: list[Place], repeated,
-            plan: MergePlan, settings: Settings, url: str, report: Report, progress: Optional[Progress]) -> Iterator[Built]:
+            plan: MergePlan, settings: Settings, url: str, report: Report,
+            progress: Optional[Progress]) -> Iterator[tuple[int, list[Built]]]:
     """Pass 3: each bucket of merge keys built into Documents by one task. Buckets are submitted,
     run and taken back in the single-process run's order (they hold about equal text), so that
-    the client links each as it comes (the same clusters under the same ids) while later ones
-    are still parsed; only the last is left to link when the workers are done."""
+    the client places each document's attestations as it comes (the same seqs and cluster ids);
+    the new documents of each bucket, with the number of buckets taken back so far."""
     plan_future, bounds_future = shared(client, plan), shared(client, bounds)  # sent once to each worker
     buckets = ((bucket, partition(files, numbers)) for bucket, numbers in enumerate(routed) if numbers)
+    built_buckets = mapped_in_order(client, build_bucket, buckets, window, bounds=bounds_future, repeated=repeated,
+                                    plan=plan_future, settings=settings, url=url)
     seen: set[str] = set()
     extracted = 0
-    for built, part_report in mapped_in_order(client, build_bucket, buckets, window, bounds=bounds_future, repeated=repeated,
-                                              plan=plan_future, settings=settings, url=url):
+    for taken_buckets, (built, part_report) in enumerate(built_buckets, 1):
         add_report(report, part_report)
         extracted += len(built)
         if progress:
             progress("extract", extracted, None)
+        documents = []
         for each in sorted(built, key=lambda b: b.order):
             if each.id not in seen:  # two files with one text are one document
                 seen.add(each.id)
-                report.documents += 1
-                yield each
+                documents.append(each)
+        report.documents += len(documents)
+        yield taken_buckets, documents
 
 
 def add_report(report: Report, part: Report) -> None:

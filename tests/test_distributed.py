@@ -15,7 +15,15 @@ from distributed import Client, LocalCluster
 from sqlalchemy import select
 
 from historiograph.cli import cli
-from historiograph.distributed import LOCAL_WORKER_CONFIG, bucket_bounds, bucket_of, run_distributed
+from historiograph import distributed
+from historiograph.distributed import (
+    LOCAL_WORKER_CONFIG,
+    LinkRounds,
+    bucket_bounds,
+    bucket_of,
+    drop_share_linkers,
+    run_distributed,
+)
 from historiograph.pipeline import Settings, run
 from historiograph.store import Store
 from historiograph.store.links import link_attestations, link_clusters
@@ -93,6 +101,50 @@ def test_dask_run_stores_and_writes_what_the_single_process_run_does(cluster, co
     assert jsonl.getvalue() == expected_jsonl.getvalue()
     for document in documents.values():  # the extractors ran on the workers
         assert document["entities"]
+
+
+def test_a_dask_run_links_into_what_is_stored_as_the_single_process_run_does(cluster, corpus, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for directory in (first, second):
+        directory.mkdir()
+    for number, path in enumerate(sorted(corpus.iterdir())):
+        path.rename((first if number % 2 else second) / path.name)
+    single, dask_url = f"sqlite:///{tmp_path / 'single.db'}", f"sqlite:///{tmp_path / 'dask.db'}"
+    for url in (single, dask_url):
+        run([first], Store(url), io.StringIO(), Settings())
+    jsonl, expected_jsonl = io.StringIO(), io.StringIO()
+    run([second], Store(single), expected_jsonl, Settings())
+    run_distributed([second], Store(dask_url), jsonl, Settings(), cluster.scheduler_address, partition_files=2)
+    documents, counts, links = stored(dask_url)
+    assert (documents, counts, links) == stored(single)
+    assert jsonl.getvalue() == expected_jsonl.getvalue()
+    # the second run's attestations joined clusters the first run stored
+    first_ids = {id for id, document in documents.items()
+                 if all(source["path"].startswith(str(first)) for source in document["sources"])}
+    runs_of: dict[str, set] = {}
+    for row in links:
+        if isinstance(row[0], int):
+            runs_of.setdefault(row[2], set()).add(row[1].split("#")[0] in first_ids)
+    assert any(len(runs) == 2 for runs in runs_of.values())
+
+
+def test_linking_rounds_that_lost_their_index_read_it_again_and_link_the_same(cluster, corpus, tmp_path, monkeypatch):
+    next_round = LinkRounds.next_round
+
+    def forgetting(rounds):
+        rounds.client.run(drop_share_linkers)  # as when a worker died: no share kept its index
+        forgotten.append(rounds.linked)
+        next_round(rounds)
+
+    forgotten = []
+    monkeypatch.setattr(LinkRounds, "next_round", forgetting)
+    monkeypatch.setattr(distributed, "LINK_ROUNDS_AT", (0.3, 0.6))
+    url = f"sqlite:///{tmp_path / 'dask.db'}"
+    jsonl, expected_jsonl = io.StringIO(), io.StringIO()
+    run_distributed([corpus], Store(url), jsonl, Settings(), cluster.scheduler_address, partition_files=1)
+    assert len(forgotten) == 3 and 0 < forgotten[1] < forgotten[2]  # two rounds in the run, one at the end
+    assert stored(url) == single_process(corpus, tmp_path, expected_jsonl)
+    assert jsonl.getvalue() == expected_jsonl.getvalue()
 
 
 def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
