@@ -46,7 +46,7 @@ from .export.jsonl import document_json
 from .link import MATCHES, PLACED, RANK, LinkIndex, Share, signed_attestations, unpack_signatures
 from .pipeline import Progress, Report, Settings, bulk_collection, extract, link_document, write_linked
 from .store import PAGE, Store
-from .store.links import linking, load_index, restage, stage, staged
+from .store.links import linking, load_index, stage, staged
 from .stream import (
     FileList,
     MergePlan,
@@ -84,7 +84,7 @@ BUCKETS_PER_PARTITION = 2
 LINK_TASKS_PER_WORKER = 1
 # When a round of linking starts, by the share of pass 3's buckets taken back (and at the end):
 # linked while later buckets are parsed, so that little is left when parsing is done.
-LINK_ROUNDS_AT = (0.25, 0.5, 0.75, 0.875)
+LINK_ROUNDS_AT = tuple(eighth / 8 for eighth in range(1, 8))
 # Tasks of a pass submitted at a time, per worker: enough to keep every worker busy while the
 # client takes the results in order.
 TASKS_PER_WORKER = 4
@@ -294,19 +294,18 @@ class LinkRounds:
     """Linking on the workers, in rounds while pass 3 runs. The client places the attestations
     (numbers them in the single-process order, joins the very same words) and stages them in the
     database. A round links what was staged since the last one: a task per share of the index
-    entries (``link_share``) adds it to the index as the rounds before left it, and the client
-    joins what the tasks found. Only the last round is left when the workers are done."""
+    entries (``link_share``) adds it to the share's index, and the client joins what the tasks
+    found, as they finish. Only the last round is left when the workers are done."""
 
     def __init__(self, client: Client, index: LinkIndex, store: Store) -> None:
         self.client, self.index, self.store = client, index, store
-        self.first = self.linked = len(index)  # this run's first seq; the first not yet in a round
+        self.linked = len(index)  # the first seq not yet in a round
         self.staging: list[int] = []
         self.running: list = []
         self.run = uuid.uuid4().hex
-        # each share on the same worker round after round, which keeps its index (elsewhere, if
-        # that worker dies: the index is read again from the database)
         self.workers = list(client.scheduler_info()["workers"])
         self.tasks = max(2, LINK_TASKS_PER_WORKER * len(self.workers))
+        self.last: list = [None] * self.tasks  # each share's task of the last round
 
     def place(self, signed: list, placed) -> None:
         before = len(self.index)
@@ -316,45 +315,50 @@ class LinkRounds:
             self._stage()
 
     def next_round(self) -> None:
-        """Join the last round's finds, and link what was staged since in a new one."""
+        """Link what was staged since the last round in a new one, and join what the rounds that
+        are done found. A share's task waits for its task of the round before, and runs where it
+        did (it is handed its result), so that it finds the index that one left."""
         self._stage()
-        self._join_running()
         end = len(self.index)
-        if end == self.linked:
-            return
-        restage(self.store.engine, self.index, range(self.first, self.linked))
-        self.running = [
-            self.client.submit(link_share, task, self.tasks, self.store.url, self.run, self.linked, end, pure=False,
-                               workers=[self.workers[task % len(self.workers)]], allow_other_workers=True)
-            for task in range(self.tasks)
-        ]
-        self.linked = end
+        if end > self.linked:
+            for task in range(self.tasks):
+                self.last[task] = self.client.submit(
+                    link_share, task, self.tasks, self.store.url, self.run, self.linked, end, self.last[task],
+                    pure=False, workers=[self.workers[task % len(self.workers)]], allow_other_workers=True)
+                self.running.append(self.last[task])
+            self.linked = end
+        self._join([future for future in self.running if future.done()])
 
     def finish(self) -> None:
         self.next_round()
-        self._join_running()
+        self._join(self.running)
+        self.last = []
         for worker in self.workers:  # their indexes are of no use to another run
-            fire_and_forget(self.client.submit(drop_share_linkers, workers=[worker], allow_other_workers=True, pure=False))
+            fire_and_forget(self.client.submit(drop_share_linkers, workers=[worker], allow_other_workers=True,
+                                               pure=False))
 
     def _stage(self) -> None:
         stage(self.store.engine, self.index, self.staging)
         self.staging.clear()
 
-    def _join_running(self) -> None:
-        for future in self.running:
-            seqs, others, ranks = taken(future)
+    def _join(self, futures: list) -> None:
+        for future in futures:
+            seqs, others, ranks = future.result()
             for seq, other, rank in zip(seqs, others, ranks):
                 self.index.join(seq, other, MATCHES[rank])
-        self.running = []
+        self.running = [future for future in self.running if future not in futures]
 
 
-def link_share(task: int, tasks: int, url: str, run: str, start: int, end: int) -> tuple[array, array, bytes]:
+def link_share(task: int, tasks: int, url: str, run: str, start: int, end: int,
+               last_round=None) -> tuple[array, array, bytes]:
     """One share of a round of linking (``link.Share``): the attestations staged from ``start`` to
     ``end``, in seq order, each joined to the candidates found under this share's entries; the
     joins made (seq, the seq joined, the match's rank). The share's index is the one this worker
-    kept from the run's last round; else the stored index and the attestations staged before
-    ``start``, as the rounds before left them, read from the database: a rerun after a worker
-    died needs nothing that worker held."""
+    kept from the share's last round (whose result is ``last_round``, unused); else the stored
+    index and the attestations staged before ``start``, read from the database: a rerun after a
+    worker died needs nothing that worker held. Those are restored as they were staged, not as
+    the rounds joined them: an index that knows fewer joins only compares more, as any join
+    it does not know of might not be true."""
     key = (url, run, task, tasks)
     with _lock:
         for stale in [other for other in _share_linkers if other[:2] != key[:2]]:

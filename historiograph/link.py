@@ -543,7 +543,8 @@ class LinkIndex:
     ``AttestationShelf``, read back when it is a candidate or a cluster is summarised.
     """
 
-    def __init__(self, share: Optional[Share] = None, on_join: Optional[Callable[[int, int, str], None]] = None) -> None:
+    def __init__(self, share: Optional[Share] = None,
+                 on_join: Optional[Callable[[int, int, str], None]] = None) -> None:
         """Given a ``share``, the index finds and compares only the candidates of its entries, and
         tells ``on_join`` of each join it makes; with ``PLACED``, it compares nothing, and its
         clusters are the ``join``s found elsewhere."""
@@ -831,7 +832,8 @@ def entries_by_role(att: Attestation, band_keys: list[int], share: Optional[Shar
     entries["pairs"] = [key_of("p", *pair) for pair in pairs]
     entries["bands"] = share.owned(att.kind, band_keys, int)
     speakers = [att.speaker_name] if att.kind == QUOTATION and att.speaker_name else []
-    entries["speaker"] = [_speaker_entry(name) for name in share.owned(att.kind, speakers, lambda n: stable_key(speaker_key(n)))]
+    owned_speakers = share.owned(att.kind, speakers, lambda name: stable_key(speaker_key(name)))
+    entries["speaker"] = [_speaker_entry(name) for name in owned_speakers]
     return entries
 
 

@@ -11,7 +11,7 @@ import dask
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, wait
 from sqlalchemy import select
 
 from historiograph.cli import cli
@@ -132,6 +132,7 @@ def test_linking_rounds_that_lost_their_index_read_it_again_and_link_the_same(cl
     next_round = LinkRounds.next_round
 
     def forgetting(rounds):
+        wait(rounds.running)
         rounds.client.run(drop_share_linkers)  # as when a worker died: no share kept its index
         forgotten.append(rounds.linked)
         next_round(rounds)

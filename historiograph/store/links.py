@@ -82,8 +82,8 @@ link_attestations = Table(
 )
 
 # The attestations a Dask run is linking, for the tasks that compare them (see
-# distributed.LinkRounds), with their cluster's root and their match as the last round left
-# them; emptied when a run starts and ends linking.
+# distributed.LinkRounds), with their cluster's root and their match when they were placed;
+# emptied when a run starts and ends linking.
 link_staged = Table(
     "link_staged",
     metadata,
@@ -299,20 +299,6 @@ def stage(engine: Engine, index: LinkIndex, seqs: Iterable[int]) -> None:
     if rows:
         with engine.begin() as connection:
             connection.execute(insert(link_staged), rows)
-
-
-def restage(engine: Engine, index: LinkIndex, seqs: range) -> None:
-    """The staged attestations' roots and matches as they are now in the index."""
-    with engine.begin() as connection:
-        for start in range(seqs.start, seqs.stop, PAGE):
-            connection.execute(RESTAGE, [{"at_seq": seq, "new_root": index.find(seq), "new_match": index.match_of(seq)}
-                                         for seq in range(start, min(start + PAGE, seqs.stop))])
-
-
-RESTAGE = (
-    update(link_staged).where(link_staged.c.seq == bindparam("at_seq"))
-    .values(root=bindparam("new_root"), match=bindparam("new_match"))
-)
 
 
 def staged(engine: Engine, seqs: range) -> Iterator[tuple[Attestation, bytes, int, Optional[str]]]:
