@@ -82,9 +82,10 @@ SCHEDULER_TIMEOUT = "10s"
 BUCKETS_PER_PARTITION = 2
 # Linking tasks per worker (the last task of all links every event: see link.Share).
 LINK_TASKS_PER_WORKER = 1
-# When a round of linking starts, by the share of pass 3's buckets taken back (and at the end):
-# linked while later buckets are parsed, so that little is left when parsing is done.
-LINK_ROUNDS_AT = tuple(eighth / 8 for eighth in range(1, 8))
+# Attestations staged that start a round of linking (and the rest at the end): linked while
+# later buckets are parsed, so that little is left when parsing is done, in tasks that each
+# outweigh their scheduling.
+LINK_ROUND = 1024
 # Tasks of a pass submitted at a time, per worker: enough to keep every worker busy while the
 # client takes the results in order.
 TASKS_PER_WORKER = 4
@@ -276,15 +277,10 @@ def run_distributed(
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
             with linking(store.engine, PLACED) as index:
                 rounds = LinkRounds(client, index, store)
-                buckets = sum(1 for numbers in routed if numbers)
-                round_points = {math.ceil(buckets * at) for at in LINK_ROUNDS_AT}
-                for taken_buckets, documents in shuffle(client, window, files, routed, bounds, repeated_future, plan,
-                                                        settings, store.url, report, progress):
-                    for built in documents:
-                        unlinked.write(built.line)
-                        rounds.place(built.signed, placed)
-                    if taken_buckets in round_points:
-                        rounds.next_round()
+                for built in shuffle(client, window, files, routed, bounds, repeated_future, plan, settings, store.url,
+                                     report, progress):
+                    unlinked.write(built.line)
+                    rounds.place(built.signed, placed)
                 rounds.finish()
             write_linked(index, unlinked, placed, jsonl)
     return report
@@ -313,6 +309,8 @@ class LinkRounds:
         self.staging.extend(range(before, len(self.index)))
         if len(self.staging) >= PAGE:
             self._stage()
+        if len(self.index) - self.linked >= LINK_ROUND:
+            self.next_round()
 
     def next_round(self) -> None:
         """Link what was staged since the last round in a new one, and join what the rounds that
@@ -400,29 +398,26 @@ def drop_share_linkers() -> None:
 
 def shuffle(client: Client, window: int, files: FileList, routed: list[array], bounds: list[Place], repeated,
             plan: MergePlan, settings: Settings, url: str, report: Report,
-            progress: Optional[Progress]) -> Iterator[tuple[int, list[Built]]]:
+            progress: Optional[Progress]) -> Iterator[Built]:
     """Pass 3: each bucket of merge keys built into Documents by one task. Buckets are submitted,
     run and taken back in the single-process run's order (they hold about equal text), so that
-    the client places each document's attestations as it comes (the same seqs and cluster ids);
-    the new documents of each bucket, with the number of buckets taken back so far."""
+    the client places each document's attestations as it comes (the same seqs and cluster ids)."""
     plan_future, bounds_future = shared(client, plan), shared(client, bounds)  # sent once to each worker
     buckets = ((bucket, partition(files, numbers)) for bucket, numbers in enumerate(routed) if numbers)
     built_buckets = mapped_in_order(client, build_bucket, buckets, window, bounds=bounds_future, repeated=repeated,
                                     plan=plan_future, settings=settings, url=url)
     seen: set[str] = set()
     extracted = 0
-    for taken_buckets, (built, part_report) in enumerate(built_buckets, 1):
+    for built, part_report in built_buckets:
         add_report(report, part_report)
         extracted += len(built)
         if progress:
             progress("extract", extracted, None)
-        documents = []
         for each in sorted(built, key=lambda b: b.order):
             if each.id not in seen:  # two files with one text are one document
                 seen.add(each.id)
-                documents.append(each)
-        report.documents += len(documents)
-        yield taken_buckets, documents
+                report.documents += 1
+                yield each
 
 
 def add_report(report: Report, part: Report) -> None:
