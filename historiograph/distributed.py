@@ -34,7 +34,7 @@ from array import array
 from collections import Counter, deque
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Optional, TextIO
+from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, TextIO
 
 import dask
 from distributed import Client, LocalCluster, fire_and_forget
@@ -303,7 +303,7 @@ class LinkRounds:
         self.tasks = max(2, LINK_TASKS_PER_WORKER * len(self.workers))
         self.last: list = [None] * self.tasks  # each share's task of the last round
 
-    def place(self, signed: list, placed) -> None:
+    def place(self, signed: list, placed: BinaryIO) -> None:
         before = len(self.index)
         link_document(self.index, signed, placed)
         self.staging.extend(range(before, len(self.index)))
