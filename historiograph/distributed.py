@@ -45,7 +45,7 @@ from .parse import load_pipeline
 from .export.jsonl import document_json
 from .link import MATCHES, PLACED, RANK, LinkIndex, Share, signed_attestations, unpack_signatures
 from .pipeline import Progress, Report, Settings, bulk_collection, extract, link_document, write_linked
-from .store import PAGE, Store
+from .store import Store
 from .store.links import linking, load_index, stage, staged
 from .stream import (
     FileList,
@@ -307,8 +307,6 @@ class LinkRounds:
         before = len(self.index)
         link_document(self.index, signed, placed)
         self.staging.extend(range(before, len(self.index)))
-        if len(self.staging) >= PAGE:
-            self._stage()
         if len(self.index) - self.linked >= LINK_ROUND:
             self.next_round()
 
