@@ -18,7 +18,6 @@ from typing import Iterable, Iterator, Optional
 
 import numpy as np
 from datasketch import MinHash, MinHashLSHEnsemble
-from datasketch.lshensemble_partition import optimal_partitions
 from rapidfuzz import fuzz
 
 from .keyed_runs import KeyedRuns, RecordFile, stable_key
@@ -131,7 +130,7 @@ class ContainmentIndex:
     def _partitions(self) -> tuple[list[int], array]:
         """Each partition's largest size, and each copy's partition, as ``MinHashLSHEnsemble.index``."""
         sizes, counts = np.array(sorted(Counter(self._sizes).most_common())).T
-        uppers = [upper for _, upper in optimal_partitions(sizes, counts, self.num_part)]
+        uppers = [upper for _, upper in size_partitions(sizes, counts, self.num_part)]
         part_of, part = array("i", bytes(4 * len(self._sizes))), 0
         for i in self._by_size().tolist():
             if self._sizes[i] > uppers[part]:
@@ -155,6 +154,49 @@ class ContainmentIndex:
 
     def _signature(self, i: int) -> np.ndarray:
         return np.frombuffer(self._signatures[i], dtype=np.uint64)
+
+
+def size_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
+    """The partitions by size (lowest, highest) that ``datasketch.lshensemble_partition.
+    optimal_partitions`` gives for these distinct sizes (ascending) and their counts, so the
+    ensemble's candidates. Its dynamic programme, over false-positive counts read from prefix
+    sums: datasketch fills an n x n table one numpy sum at a time and compares the cuts in Python,
+    for n distinct sizes 1.9 s at 710 (10 MB of essays), 18 s at 2,000 and 85 s at 4,000
+    (minutes to hours at the tens of thousands of a corpus of millions); here 0.03, 0.12 and
+    0.31 s, and 1.3 s at 10,000.
+
+    The same choices to the tie, its backtracking included: that reads the best cost of p
+    partitions up to the cut where the forward pass used p - 1 (and 0 where it filled nothing),
+    so its partitions are often not the cheapest ones. They are the ensemble's all the same."""
+    n = len(sizes)
+    if num_part < 2:
+        return [(sizes[0], sizes[-1])]
+    if num_part >= n:
+        return [(size, size) for size in sizes]
+    size, count = np.asarray(sizes, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    below = np.concatenate(([0], np.cumsum(count)))  # copies smaller than each size
+    mass = np.concatenate(([0], np.cumsum(size * count)))  # their sizes summed
+
+    def false_positives(lowest: int, upper: int) -> np.ndarray:
+        """For each l from ``lowest`` to ``upper``: the copies of sizes l..upper, each weighted
+        by the share of the upper size it lacks (exact integers, divided once)."""
+        lacking = size[upper] * (below[upper + 1] - below[lowest:upper + 1]) - (mass[upper + 1] - mass[lowest:upper + 1])
+        return lacking / float(size[upper])
+
+    best = [(size * below[1:] - mass[1:]) / size.astype(float)]  # best[p - 1][u]: p partitions up to u
+    for parts in range(2, num_part):
+        cost = np.zeros(n)
+        for upper in range(parts - 1, n):
+            cost[upper] = np.min(best[-1][parts - 2:upper] + false_positives(parts - 1, upper))
+        best.append(cost)
+    upper = n - 1
+    cut = num_part - 2 + int(np.argmin(best[num_part - 2][num_part - 2:upper] + false_positives(num_part - 1, upper)))
+    partitions = [(sizes[cut + 1], sizes[upper])]
+    for parts in range(num_part - 1, 1, -1):
+        upper, cut = cut, parts - 2 + int(np.argmin(best[parts - 1][parts - 2:cut] + false_positives(parts - 1, cut)))
+        partitions.insert(0, (sizes[cut + 1], sizes[upper]))
+    partitions.insert(0, (sizes[0], sizes[cut]))
+    return partitions
 
 
 def joined_groups(pairs: list[tuple[int, int]]) -> list[list[int]]:

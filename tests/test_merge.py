@@ -1,10 +1,13 @@
 import random
 
+import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
+from datasketch.lshensemble_partition import optimal_partitions
 
 from historiograph.clean import clean_source
 from historiograph.keyed_runs import KeyedRuns
-from historiograph.merge import CONTAINMENT_THRESHOLD, NUM_PERM, SCHEME, SEED, candidate_pairs, merge_copies, minhash
+from historiograph.merge import (CONTAINMENT_THRESHOLD, NUM_PERM, SCHEME, SEED, candidate_pairs, merge_copies, minhash,
+                                 size_partitions)
 from historiograph.read import decode_source
 
 from .corpus import OTHER_ESSAY, PARAGRAPHS, TITLE, cut_copy_with_header, whole_copy_with_residue
@@ -53,6 +56,17 @@ def test_different_articles_on_the_same_subject_are_not_merged():
 def test_merge_is_deterministic():
     copies = [copy("cut.txt", cut_copy_with_header()), copy("whole.txt", whole_copy_with_residue())]
     assert merge_copies(copies)[0].id == merge_copies(list(reversed(copies)))[0].id
+
+
+def test_size_partitions_are_the_partitions_datasketch_works_out():
+    rng = random.Random(11)
+    for _ in range(300):
+        distinct = rng.choice([1, 2, 3, 5, 9, 30, 90])
+        sizes = np.array(sorted(rng.sample(range(5, rng.choice([300, 50_000])), distinct)))
+        counts = np.array([rng.choice([1, 1, 2, 7, rng.randint(1, 400)]) for _ in range(distinct)])
+        parts = rng.choice([1, 2, 3, 8, 16])
+        expected = [(int(low), int(high)) for low, high in optimal_partitions(sizes, counts, parts)]
+        assert [(int(low), int(high)) for low, high in size_partitions(sizes, counts, parts)] == expected
 
 
 def test_containment_index_proposes_what_datasketch_lsh_ensemble_proposes(monkeypatch):
