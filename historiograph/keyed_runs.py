@@ -84,6 +84,18 @@ class KeyedRuns:
                 found[i].extend(reversed(newest_first))
         return found
 
+    def values_of(self, keys: list[int]) -> np.ndarray:
+        """Every value entered under any of these keys, in no order (one under two keys twice):
+        ``each`` for a lookup that only wants the set, without a list per key."""
+        query = np.fromiter(keys, np.uint64, len(keys))
+        found = [run.values_of(query) for run in self._runs]
+        recent = []
+        for entry in map(self._latest.get, keys):
+            while entry is not None and entry >= 0:
+                recent.append(self._recent_values[entry])
+                entry = self._earlier[entry]
+        return np.concatenate([*found, np.array(recent, np.int32)])
+
     def _flush(self) -> None:
         run = MemoryRun.sorted(np.array(self._recent_keys, dtype=np.uint64), np.array(self._recent_values, dtype=np.int32))
         for recent in (self._recent_keys, self._recent_values, self._earlier, self._latest):
@@ -139,6 +151,15 @@ class MemoryRun:
             for i, start, end in zip(hit.tolist(), left[hit].tolist(), right):
                 yield i, self.numbers[start:end]
 
+    def values_of(self, query: np.ndarray) -> np.ndarray:
+        query = np.sort(query)  # sorted, each search starts where the one before ended
+        left = self.keys.searchsorted(query)
+        found = self.keys[np.minimum(left, len(self.keys) - 1)] == query
+        left, counts = left[found], self.keys.searchsorted(query[found], "right") - left[found]
+        # the found keys' ranges of entries, laid end to end
+        offsets = np.repeat(left - (np.cumsum(counts) - counts), counts)
+        return self.numbers[offsets + np.arange(len(offsets))]
+
     def chunks(self, size: int = 1 << 20) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for start in range(0, len(self), size):
             yield self.keys[start : start + size], self.numbers[start : start + size]
@@ -180,6 +201,9 @@ class SpilledRun:
                 left, right = keys.searchsorted(query[i]), keys.searchsorted(query[i], "right")
                 if right > left:
                     yield i, self._read(self._numbers, np.int32, start + left, start + right)
+
+    def values_of(self, query: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.empty(0, np.int32), *(numbers for _, numbers in self.hits(query))])
 
     def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for start in range(0, self._size, self.CHUNK):

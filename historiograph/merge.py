@@ -9,6 +9,7 @@ that has it whole; provenance records which copy and which range every paragraph
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from array import array
@@ -97,7 +98,7 @@ class ContainmentIndex:
 
     def __init__(self, threshold: float, num_part: int = NUM_PART) -> None:
         reference = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=num_part)
-        self.params, self.xqs = reference.params, reference.xqs
+        self.params, self.xqs = reference.params.tolist(), reference.xqs.tolist()
         self.rows = sorted({int(r) for _, r in self.params})  # the ensemble's LSH of r rows a band
         self.num_part = num_part
         rng = np.random.default_rng(ENSEMBLE_MIXING_SEED)
@@ -124,8 +125,8 @@ class ContainmentIndex:
             for part, upper in enumerate(uppers):
                 b, r = self._params(upper, size)
                 keys += self._keys(values, part, r, b)
-            found = {j for postings in bands.each(keys) for j in postings}
-            yield from ((i, j) for j in sorted(found) if j != i)
+            found = np.unique(bands.values_of(keys)).tolist()
+            yield from ((i, j) for j in found if j != i)
 
     def _partitions(self) -> tuple[list[int], array]:
         """Each partition's largest size, and each copy's partition, as ``MinHashLSHEnsemble.index``."""
@@ -143,7 +144,7 @@ class ContainmentIndex:
         return np.argsort(np.frombuffer(self._sizes, np.int32), kind="stable")
 
     def _params(self, upper: int, size: int) -> tuple[int, int]:
-        at = min(int(np.searchsorted(self.xqs, float(upper) / float(size), side="left")), len(self.params) - 1)
+        at = min(bisect.bisect_left(self.xqs, float(upper) / float(size)), len(self.params) - 1)
         return int(self.params[at][0]), int(self.params[at][1])
 
     def _keys(self, values: np.ndarray, part: int, r: int, b: int) -> list[int]:

@@ -16,7 +16,7 @@ from historiograph.link_storage import AttestationShelf
     (16, 4, KeyedRuns.SPILL_ENTRIES), (16, 1, KeyedRuns.SPILL_ENTRIES), (5, 2, KeyedRuns.SPILL_ENTRIES),  # in memory
     (16, 4, 40), (5, 2, 12), (16, 1, 100),  # through runs on disk and their merges, a few entries a chunk
 ])
-def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge_ratio, spill_entries, monkeypatch):
+def test_keyed_runs_give_every_value_of_a_key_oldest_first_and_of_keys_together(recent_entries, merge_ratio, spill_entries, monkeypatch):
     monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", recent_entries)
     monkeypatch.setattr(KeyedRuns, "MERGE_RATIO", merge_ratio)
     monkeypatch.setattr(KeyedRuns, "SPILL_ENTRIES", spill_entries)
@@ -33,8 +33,10 @@ def test_keyed_runs_give_every_value_of_a_key_oldest_first(recent_entries, merge
         if value % 97 == 0:
             probe = rng.sample(keys, 10) + [rng.getrandbits(64)]
             assert runs.each(probe) == [expected.get(key, []) for key in probe]
+            assert sorted(runs.values_of(probe).tolist()) == sorted(v for key in probe for v in expected.get(key, []))
     assert runs.each(keys) == [expected.get(key, []) for key in keys]
-    assert runs.each([]) == []
+    assert sorted(runs.values_of(keys).tolist()) == sorted(v for key in keys for v in expected.get(key, []))
+    assert runs.each([]) == [] and runs.values_of([]).tolist() == []
     assert spill_entries > 1000 or any(isinstance(run, SpilledRun) for run in runs._runs)
 
 
