@@ -96,6 +96,20 @@ class KeyedRuns:
                 entry = self._earlier[entry]
         return np.concatenate([*found, np.array(recent, np.int32)])
 
+    def compact(self) -> None:
+        """All entries in one run, for an index that is done growing and will be searched many
+        times: each lookup then searches once."""
+        if self._recent_keys:
+            self._flush()
+        while len(self._runs) > 1:
+            newer, older = self._runs.pop(), self._runs.pop()
+            if isinstance(newer, MemoryRun):
+                self._runs.append(self._merged(older, newer))
+            else:
+                self._runs.append(SpilledRun(merged_chunks(older, newer)))
+                older.close()
+                newer.close()
+
     def _flush(self) -> None:
         run = MemoryRun.sorted(np.array(self._recent_keys, dtype=np.uint64), np.array(self._recent_values, dtype=np.int32))
         for recent in (self._recent_keys, self._recent_values, self._earlier, self._latest):

@@ -120,6 +120,7 @@ class ContainmentIndex:
         for i in self._by_size().tolist():  # as the ensemble inserts
             values = self._signature(i)
             bands.insert([key for r in self.rows for key in self._keys(values, part_of[i], r, NUM_PERM // r)], i)
+        bands.compact()
         for i, size in enumerate(self._sizes):
             values, keys = self._signature(i), []
             for part, upper in enumerate(uppers):

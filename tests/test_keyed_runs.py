@@ -16,7 +16,7 @@ from historiograph.link_storage import AttestationShelf
     (16, 4, KeyedRuns.SPILL_ENTRIES), (16, 1, KeyedRuns.SPILL_ENTRIES), (5, 2, KeyedRuns.SPILL_ENTRIES),  # in memory
     (16, 4, 40), (5, 2, 12), (16, 1, 100),  # through runs on disk and their merges, a few entries a chunk
 ])
-def test_keyed_runs_give_every_value_of_a_key_oldest_first_and_of_keys_together(recent_entries, merge_ratio, spill_entries, monkeypatch):
+def test_keyed_runs_give_every_value_of_a_key_oldest_first_and_of_keys_together_also_compacted(recent_entries, merge_ratio, spill_entries, monkeypatch):
     monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", recent_entries)
     monkeypatch.setattr(KeyedRuns, "MERGE_RATIO", merge_ratio)
     monkeypatch.setattr(KeyedRuns, "SPILL_ENTRIES", spill_entries)
@@ -38,6 +38,8 @@ def test_keyed_runs_give_every_value_of_a_key_oldest_first_and_of_keys_together(
     assert sorted(runs.values_of(keys).tolist()) == sorted(v for key in keys for v in expected.get(key, []))
     assert runs.each([]) == [] and runs.values_of([]).tolist() == []
     assert spill_entries > 1000 or any(isinstance(run, SpilledRun) for run in runs._runs)
+    runs.compact()
+    assert len(runs._runs) == 1 and runs.each(keys) == [expected.get(key, []) for key in keys]
 
 
 def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch):
