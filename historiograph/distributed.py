@@ -167,18 +167,19 @@ def partition(files: FileList, numbers: Iterable[int]) -> Partition:
 
 
 # --- tasks -----------------------------------------------------------------------------------
-def scan_partition(part: Partition, url: str, max_bytes: int) -> tuple[LineCounts, Pass]:
-    """Pass 1: short-line counts and the sources saved."""
+def scan_partition(part: Partition, url: str, max_bytes: int, root: Path) -> tuple[LineCounts, Pass]:
+    """Pass 1: short-line counts and the sources saved. Every task reads relative paths below
+    ``root``, the run's own directory: a worker may have been started in another."""
     found = Pass()
-    sources = numbered_sources(part, max_bytes, found.errors)
+    sources = numbered_sources(part, max_bytes, found.errors, root)
     counts = count_lines(sources, found, worker_store(url).save_sources)
     return counts, found
 
 
-def sketch_partition(part: Partition, repeated: RepeatedLines, max_bytes: int) -> tuple[list[Sketch], Pass]:
+def sketch_partition(part: Partition, repeated: RepeatedLines, max_bytes: int, root: Path) -> tuple[list[Sketch], Pass]:
     """Pass 2: a signature per cleaned copy."""
     found = Pass()
-    copies = cleaned_copies(numbered_sources(part, max_bytes), repeated, found)
+    copies = cleaned_copies(numbered_sources(part, max_bytes, root=root), repeated, found)
     return [sketch(place, copy) for place, copy in copies], found
 
 
@@ -223,12 +224,12 @@ def bucket_files(places: Iterable[Place], plan: MergePlan, bounds: list[Place]) 
 
 
 def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: RepeatedLines, plan: MergePlan,
-                 settings: Settings, url: str) -> tuple[list[Built], Report]:
+                 settings: Settings, url: str, root: Path) -> tuple[list[Built], Report]:
     """Pass 3 for one bucket: its copies read again from their files, merged, parsed, extracted
     and saved. Inputs are file names, not texts: a rerun on another worker after a death needs
     nothing the dead worker held."""
     keyed: dict[tuple, list[tuple[Place, Cleaned]]] = {}
-    for place, copy in cleaned_copies(numbered_sources(part, settings.max_bytes), repeated):
+    for place, copy in cleaned_copies(numbered_sources(part, settings.max_bytes, root=root), repeated):
         key = plan.key(place)
         if bucket_of(key, plan, bounds) == bucket:
             keyed.setdefault(key, []).append((place, copy))
@@ -260,13 +261,14 @@ def run_distributed(
     report = Report()
     files = list_files(paths, report.errors)
     report.files_read = len(files)
+    url, root = store.url_anywhere(), Path.cwd()  # for workers started in another directory
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
         window = TASKS_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
         counts = LineCounts()
         scans = ((part,) for part in partitions(files, partition_files))
-        for part_counts, found in mapped_in_order(client, scan_partition, scans, window, url=store.url,
-                                                  max_bytes=settings.max_bytes):
+        for part_counts, found in mapped_in_order(client, scan_partition, scans, window, url=url,
+                                                  max_bytes=settings.max_bytes, root=root):
             counts.update(part_counts)
             add_found(report, found)
         repeated = counts.repeated(report.sources)
@@ -274,7 +276,7 @@ def run_distributed(
         repeated_future = shared(client, repeated)
         sketches = ((part,) for part in partitions(files, partition_files))
         sketched = mapped_in_order(client, sketch_partition, sketches, window, repeated=repeated_future,
-                                   max_bytes=settings.max_bytes)
+                                   max_bytes=settings.max_bytes, root=root)
         loading = load_pipelines(client, settings.model)  # when a worker has no pass 2 task: mostly during the plan
         places, sizes = Places(), array("q")
         plan = MergePlan(streamed_sketches(sketched, report, places, sizes), settings.merge_threshold,
@@ -286,8 +288,8 @@ def run_distributed(
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
             with linking(store.engine, PLACED) as index:
-                rounds = LinkRounds(client, index, store)
-                for built in shuffle(client, window, files, routed, bounds, repeated_future, plan, settings, store.url,
+                rounds = LinkRounds(client, index, store.engine, url)
+                for built in shuffle(client, window, files, routed, bounds, repeated_future, plan, settings, url, root,
                                      report, progress):
                     unlinked.write(built.line)
                     rounds.place(built.signed, placed)
@@ -303,8 +305,9 @@ class LinkRounds:
     entries (``link_share``) adds it to the share's index, and the client joins what the tasks
     found, as they finish. Only the last round is left when the workers are done."""
 
-    def __init__(self, client: Client, index: LinkIndex, store: Store) -> None:
-        self.client, self.index, self.store = client, index, store
+    def __init__(self, client: Client, index: LinkIndex, engine, url: str) -> None:
+        """``url``: the database's, as the workers read it (``Store.url_anywhere``)."""
+        self.client, self.index, self.engine, self.url = client, index, engine, url
         self.linked = len(index)  # the first seq not yet in a round
         self.staging: list[int] = []
         self.running: list = []
@@ -329,7 +332,7 @@ class LinkRounds:
         if end > self.linked:
             for task in range(self.tasks):
                 self.last[task] = self.client.submit(
-                    link_share, task, self.tasks, self.store.url, self.run, self.linked, end, self.last[task],
+                    link_share, task, self.tasks, self.url, self.run, self.linked, end, self.last[task],
                     pure=False, workers=[self.workers[task % len(self.workers)]], allow_other_workers=True)
                 self.running.append(self.last[task])
             self.linked = end
@@ -344,7 +347,7 @@ class LinkRounds:
                                                pure=False))
 
     def _stage(self) -> None:
-        stage(self.store.engine, self.index, self.staging)
+        stage(self.engine, self.index, self.staging)
         self.staging.clear()
 
     def _join(self, futures: list) -> None:
@@ -405,7 +408,7 @@ def drop_share_linkers() -> None:
 
 
 def shuffle(client: Client, window: int, files: FileList, routed: list[array], bounds: list[Place], repeated,
-            plan: MergePlan, settings: Settings, url: str, report: Report,
+            plan: MergePlan, settings: Settings, url: str, root: Path, report: Report,
             progress: Optional[Progress]) -> Iterator[Built]:
     """Pass 3: each bucket of merge keys built into Documents by one task. Buckets are submitted,
     run and taken back in the single-process run's order (they hold about equal text), so that
@@ -413,7 +416,7 @@ def shuffle(client: Client, window: int, files: FileList, routed: list[array], b
     plan_future, bounds_future = shared(client, plan), shared(client, bounds)  # sent once to each worker
     buckets = ((bucket, partition(files, numbers)) for bucket, numbers in enumerate(routed) if numbers)
     built_buckets = mapped_in_order(client, build_bucket, buckets, window, bounds=bounds_future, repeated=repeated,
-                                    plan=plan_future, settings=settings, url=url)
+                                    plan=plan_future, settings=settings, url=url, root=root)
     seen: set[str] = set()
     extracted = 0
     for built, part_report in built_buckets:

@@ -10,7 +10,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from charset_normalizer import from_bytes
 
@@ -91,16 +91,18 @@ def media_kind(path: Path) -> str | None:
     return None
 
 
-def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Read]:
-    """The sources in one file: one for a text or HTML file, one per HTML response in a WARC."""
-    kind = media_kind(path)
+def read_path(path: Path, max_bytes: int = MAX_BYTES, root: Optional[Path] = None) -> Iterator[Read]:
+    """The sources in one file: one for a text or HTML file, one per HTML response in a WARC.
+    A relative path is read below ``root`` if given (where the run was started, for a Dask
+    worker started elsewhere) and names its sources as given either way."""
+    kind, opened = media_kind(path), root / path if root else path
     if kind == "warc":
         from .warc import read_warc  # warcio only when a WARC is read
 
-        yield from read_warc(path)
+        yield from read_warc(opened, name=str(path))
         return
     try:
-        data = load_bytes(path, max_bytes)
+        data = load_bytes(opened, max_bytes)
     except (OSError, EOFError, gzip.BadGzipFile) as error:
         yield ReadError(str(path), f"cannot read: {describe_os_error(error)}")
         return

@@ -96,11 +96,13 @@ def list_files(paths: Iterable[str | Path], errors: list[ReadError]) -> FileList
 
 
 def numbered_sources(
-    files: Iterable[tuple[int, Path]], max_bytes: int = MAX_BYTES, errors: Optional[list] = None
+    files: Iterable[tuple[int, Path]], max_bytes: int = MAX_BYTES, errors: Optional[list] = None,
+    root: Optional[Path] = None
 ) -> Iterator[tuple[Place, Source]]:
-    """Each source of the numbered files with its place; read errors go to ``errors`` if given."""
+    """Each source of the numbered files with its place; read errors go to ``errors`` if given.
+    Relative paths are read below ``root`` if given (``read_path``)."""
     for number, path in files:
-        for record, read in enumerate(read_path(path, max_bytes)):
+        for record, read in enumerate(read_path(path, max_bytes, root)):
             if isinstance(read, ReadError):
                 if errors is not None:
                     errors.append(read)

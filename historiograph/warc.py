@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stderr
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -15,27 +15,29 @@ from .read import ReadError, Read, decode_source
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def read_warc(path: Path) -> Iterator[Read]:
+def read_warc(path: Path, name: Optional[str] = None) -> Iterator[Read]:
+    """The HTML responses of an archive, their sources named after ``name`` (the path as given)."""
+    name = name or str(path)
     # warcio prints its complaints about malformed records to stderr; we report them as errors
     complaints = io.StringIO()
     found = 0
     try:
         with open(path, "rb") as stream, redirect_stderr(complaints):
-            records = list(_records(path, ArchiveIterator(stream)))
+            records = list(_records(name, ArchiveIterator(stream)))
     except (OSError, ArchiveLoadFailed) as error:
-        yield ReadError(str(path), f"cannot read WARC: {error}")
+        yield ReadError(name, f"cannot read WARC: {error}")
         return
     for result in records:
         found += 1
         yield result
     warning = next((line.strip() for line in complaints.getvalue().splitlines() if line.strip()), None)
     if warning:
-        yield ReadError(str(path), f"malformed WARC data ({warning}); readable records were kept")
+        yield ReadError(name, f"malformed WARC data ({warning}); readable records were kept")
     elif not found:
-        yield ReadError(str(path), "no HTML responses in this WARC")
+        yield ReadError(name, "no HTML responses in this WARC")
 
 
-def _records(path: Path, records) -> Iterator[Read]:
+def _records(name: str, records) -> Iterator[Read]:
     index = 0
     while True:
         try:
@@ -43,13 +45,13 @@ def _records(path: Path, records) -> Iterator[Read]:
         except StopIteration:
             return
         except Exception as error:  # warcio raises assorted errors on a torn record
-            yield ReadError(f"{path}#{index}", f"damaged WARC record ({error}); the rest of the archive is skipped")
+            yield ReadError(f"{name}#{index}", f"damaged WARC record ({error}); the rest of the archive is skipped")
             return
         index += 1
         if record.rec_type != "response" or not _is_html(record):
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
-        where = f"{path}#{url}"
+        where = f"{name}#{url}"
         try:
             data = record.content_stream().read()
         except Exception as error:  # a truncated or badly encoded payload

@@ -155,6 +155,21 @@ def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
     assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 6
 
 
+def test_workers_started_in_another_directory_read_the_paths_the_run_was_given(cluster, corpus, tmp_path, monkeypatch):
+    here = tmp_path / "elsewhere"  # the cluster's workers were started where the tests were
+    here.mkdir()
+    corpus.rename(here / "corpus")
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(cli, ["run", "corpus", "--out", "out", "--dask", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in (here / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 6
+    assert {source["path"].split("/")[0] for line in lines for source in line["sources"]} == {"corpus"}  # as given
+    assert CliRunner().invoke(cli, ["run", "corpus", "--out", "single"]).exit_code == 0
+    dask_db, single_db = (f"sqlite:///{here / name / 'historiograph.db'}" for name in ("out", "single"))
+    assert stored(dask_db) == stored(single_db)
+
+
 def test_bad_files_are_one_line_errors_and_the_rest_of_the_corpus_is_run(cluster, corpus, tmp_path):
     (corpus / "blob.txt").write_bytes(bytes(range(256)) * 4)
     (corpus / "empty.txt").write_bytes(b"")

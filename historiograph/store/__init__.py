@@ -8,6 +8,7 @@ advisory lock, sources are upserted, and each document is replaced under a lock 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -49,6 +50,15 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def url_anywhere(self) -> str:
+        """The URL as a process started in another directory reads it (a Dask worker's): a SQLite
+        file by its absolute path."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+                and not os.path.isabs(url.database):
+            return url.set(database=os.path.abspath(url.database)).render_as_string(hide_password=False)
+        return self.url
 
     # --- writing -------------------------------------------------------------------------
     def save_sources(self, sources: Iterable[Source]) -> None:
