@@ -119,6 +119,7 @@ _stores: dict[str, Store] = {}
 # The link index of each share a worker linked in the run's last round (see link_share).
 _share_linkers: dict[tuple, "ShareLinker"] = {}
 _lock = threading.Lock()
+_parsing = threading.Lock()
 
 
 def worker_pipeline(model: str):
@@ -240,7 +241,9 @@ def build_bucket(bucket: int, part: Partition, bounds: list[Place], repeated: Re
     order_of: dict[str, Place] = {}
     for key, document in zip(keys, documents):
         order_of.setdefault(document.id, plan.last_place(key))  # two files with one text: the first
-    with bulk_collection():
+    # one parse at a time in a worker: its threads share its pipeline, whose memory zones drop
+    # the strings of every Doc in it when one thread's zone ends
+    with _parsing, bulk_collection():
         extracted = list(extract(documents, settings, worker_pipeline(settings.model), report.errors))
     worker_store(url).save_all(extracted)
     return [Built(order_of[d.id], d.id, signed_attestations(d), document_json(d) + "\n") for d in extracted], report

@@ -1,6 +1,7 @@
 """`run --dask`: the same database as the single-process run, and no document lost when a
 worker dies mid-run. One small cluster (two worker processes) serves the whole module."""
 import io
+import itertools
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from distributed import Client, LocalCluster, wait
 from sqlalchemy import select
 
 from historiograph.cli import cli
-from historiograph import distributed
+from historiograph import distributed, parse
 from historiograph.distributed import (
     LOCAL_WORKER_CONFIG,
     LinkRounds,
@@ -29,6 +30,8 @@ from historiograph.store import Store
 from historiograph.store.links import link_attestations, link_clusters
 from historiograph.merge import CONTAINMENT_THRESHOLD
 from historiograph.stream import MergePlan, Sketch
+
+from benchmarks.corpus import corpus_texts
 
 from .corpus import OTHER_ESSAY, cut_copy_with_header, whole_copy_with_residue
 
@@ -168,6 +171,22 @@ def test_workers_started_in_another_directory_read_the_paths_the_run_was_given(c
     assert CliRunner().invoke(cli, ["run", "corpus", "--out", "single"]).exit_code == 0
     dask_db, single_db = (f"sqlite:///{here / name / 'historiograph.db'}" for name in ("out", "single"))
     assert stored(dask_db) == stored(single_db)
+
+
+def test_a_worker_with_several_threads_parses_as_one_process_does(corpus, tmp_path, monkeypatch):
+    # `dask worker` starts a thread per core, and its tasks share the worker's one pipeline: its
+    # memory zones (from the first document on, here) must not end under another thread's parse
+    monkeypatch.setattr(parse, "WARM_DOCS", 0)
+    monkeypatch.setattr(parse, "ZONE_DOCS", 1)
+    for name, text in itertools.islice(corpus_texts(seed=3), 24):  # essays recombined from the examples
+        (corpus / name).write_text(text, encoding="utf-8")
+    expected = io.StringIO()
+    run([corpus], Store(f"sqlite:///{tmp_path / 'single.db'}"), expected, Settings())
+    with LocalCluster(n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None) as threaded:
+        jsonl = io.StringIO()
+        report = run_distributed([corpus], Store(f"sqlite:///{tmp_path / 'dask.db'}"), jsonl, Settings(),
+                                 threaded.scheduler_address, partition_files=1)
+    assert not report.errors and jsonl.getvalue() == expected.getvalue()
 
 
 def test_bad_files_are_one_line_errors_and_the_rest_of_the_corpus_is_run(cluster, corpus, tmp_path):
