@@ -346,8 +346,8 @@ class LinkRounds:
         self._join(self.running)
         self.last = []
         for worker in self.workers:  # their indexes are of no use to another run
-            fire_and_forget(self.client.submit(drop_share_linkers, workers=[worker], allow_other_workers=True,
-                                               pure=False))
+            fire_and_forget(self.client.submit(drop_share_linkers, self.run, workers=[worker],
+                                               allow_other_workers=True, pure=False))
 
     def _stage(self) -> None:
         stage(self.engine, self.index, self.staging)
@@ -373,8 +373,10 @@ def link_share(task: int, tasks: int, url: str, run: str, start: int, end: int,
     it does not know of might not be true."""
     key = (url, run, task, tasks)
     with _lock:
-        for stale in [other for other in _share_linkers if other[:2] != key[:2]]:
-            del _share_linkers[stale]  # a finished run's
+        # a run on this database that died before its last round (one run links a database at a
+        # time); other runs' may be linking on this worker now
+        for stale in [other for other in _share_linkers if other[0] == url and other[1] != run]:
+            del _share_linkers[stale]
         linker = _share_linkers.pop(key, None)
     engine = worker_store(url).engine
     if linker is None or len(linker.index) != start:
@@ -405,9 +407,11 @@ class ShareLinker:
         self.ranks.append(RANK[match])
 
 
-def drop_share_linkers() -> None:
+def drop_share_linkers(run: Optional[str] = None) -> None:
+    """The share indexes this worker keeps for a run (for every run: None)."""
     with _lock:
-        _share_linkers.clear()
+        for key in [key for key in _share_linkers if run is None or key[1] == run]:
+            del _share_linkers[key]
 
 
 def shuffle(client: Client, window: int, files: FileList, routed: list[array], bounds: list[Place], repeated,

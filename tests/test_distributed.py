@@ -151,6 +151,37 @@ def test_linking_rounds_that_lost_their_index_read_it_again_and_link_the_same(cl
     assert jsonl.getvalue() == expected_jsonl.getvalue()
 
 
+def test_two_runs_at_once_on_one_cluster_each_link_as_one_process(cluster, corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(distributed, "LINK_ROUND", 8)  # many rounds, interleaved on the same workers
+    halves = [tmp_path / "odd", tmp_path / "even"]
+    for directory in halves:
+        directory.mkdir()
+    for number, path in enumerate(sorted(corpus.iterdir())):
+        path.rename(halves[number % 2] / path.name)
+    written = {half.name: io.StringIO() for half in halves}
+    runs = [threading.Thread(target=run_distributed, args=(
+        [half], Store(f"sqlite:///{tmp_path / half.name}.db"), written[half.name], Settings(), cluster.scheduler_address,
+        None, 1)) for half in halves]
+    for each in runs:
+        each.start()
+    for each in runs:
+        each.join()
+    for half in halves:
+        expected = io.StringIO()
+        single = f"sqlite:///{tmp_path / half.name}-single.db"
+        run([half], Store(single), expected, Settings())
+        assert stored(f"sqlite:///{tmp_path / half.name}.db") == stored(single)
+        assert written[half.name].getvalue() == expected.getvalue()
+
+
+def test_a_run_drops_the_share_indexes_it_kept_and_no_other_runs():
+    distributed._share_linkers.update({("db", "this", 0, 2): "index", ("db", "other", 0, 2): "index"})
+    drop_share_linkers("this")
+    assert list(distributed._share_linkers) == [("db", "other", 0, 2)]
+    drop_share_linkers()
+    assert not distributed._share_linkers
+
+
 def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(out), "--dask", cluster.scheduler_address])
