@@ -213,7 +213,7 @@ def test_a_worker_with_several_threads_parses_as_one_process_does(corpus, tmp_pa
         (corpus / name).write_text(text, encoding="utf-8")
     expected = io.StringIO()
     run([corpus], Store(f"sqlite:///{tmp_path / 'single.db'}"), expected, Settings())
-    with LocalCluster(n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None) as threaded:
+    with LocalCluster(n_workers=1, threads_per_worker=4, processes=False, dashboard_address=":0") as threaded:
         jsonl = io.StringIO()
         report = run_distributed([corpus], Store(f"sqlite:///{tmp_path / 'dask.db'}"), jsonl, Settings(),
                                  threaded.scheduler_address, partition_files=1)
