@@ -99,6 +99,8 @@ def run_command(paths, out_dir: Path, db_url, model, date, merge_threshold, dask
                 report = run(paths, store, jsonl, settings, update)
         except ModelNotFound as error:
             fail(str(error))
+    for warning in report.warnings:
+        click.echo(f"historiograph: warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"historiograph: error: {error}", err=True)
     print_summary(report, store.url, jsonl_path)

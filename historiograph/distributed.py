@@ -157,6 +157,13 @@ def connect(address: Optional[str]) -> Iterator[Client]:
         yield client
 
 
+def threaded_workers(client: Client) -> list[str]:
+    """A warning for each worker with more threads than it can use: it parses one batch at a time."""
+    return [f"the Dask worker at {address} has {info['nthreads']} threads, but parses with one pipeline, one batch "
+            f"at a time: start one worker per core with --nthreads 1"
+            for address, info in client.scheduler_info()["workers"].items() if info["nthreads"] > 1]
+
+
 def partitions(files: FileList, size: int) -> Iterator[Partition]:
     """The files in partitions of ``size``, made as they are submitted."""
     for start in range(0, len(files), size):
@@ -267,6 +274,7 @@ def run_distributed(
     url, root = store.url_anywhere(), Path.cwd()  # for workers started in another directory
     store.engine.dispose()  # no database connection of ours is shared with a forked worker
     with connect(address) as client:
+        report.warnings.extend(threaded_workers(client))
         window = TASKS_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
         counts = LineCounts()
         scans = ((part,) for part in partitions(files, partition_files))

@@ -51,6 +51,7 @@ class Report:
     copies_merged: int = 0  # sources that were one of several copies of a document
     residue_dropped: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what ran, but not as well as it could
 
 
 def read_corpus(paths: Iterable[str | Path], settings: Settings, report: Report) -> list[Source]:

@@ -187,6 +187,7 @@ def test_cli_dask_option_uses_the_given_scheduler(cluster, corpus, tmp_path):
     result = CliRunner().invoke(cli, ["run", str(corpus), "--out", str(out), "--dask", cluster.scheduler_address])
     assert result.exit_code == 0, result.output
     assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 6
+    assert "warning" not in result.output  # single-threaded workers
 
 
 def test_workers_started_in_another_directory_read_the_paths_the_run_was_given(cluster, corpus, tmp_path, monkeypatch):
@@ -218,6 +219,8 @@ def test_a_worker_with_several_threads_parses_as_one_process_does(corpus, tmp_pa
         report = run_distributed([corpus], Store(f"sqlite:///{tmp_path / 'dask.db'}"), jsonl, Settings(),
                                  threaded.scheduler_address, partition_files=1)
     assert not report.errors and jsonl.getvalue() == expected.getvalue()
+    [warning] = report.warnings  # and the user is told to start single-threaded workers
+    assert "has 4 threads" in warning and "--nthreads 1" in warning
 
 
 def test_bad_files_are_one_line_errors_and_the_rest_of_the_corpus_is_run(cluster, corpus, tmp_path):
