@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import sys
 import tempfile
 import threading
@@ -37,9 +38,11 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, TextIO
 
 import dask
+import numpy as np
 from distributed import Client, LocalCluster, fire_and_forget
 
 from .clean import LineCounts, RepeatedLines
+from .merge import INDEXED, PLAN_CHUNK, QUERIED, BandShare, ContainmentIndex, band_entries
 from .model import Cleaned
 from .parse import load_pipeline
 from .export.jsonl import document_json
@@ -88,6 +91,9 @@ LOCAL_WORKER_CONFIG = {
 }
 # How long to wait for a scheduler given by address before saying it cannot be reached.
 SCHEDULER_TIMEOUT = "10s"
+# Shares of the merge plan's band keys per worker (a task each): a share's task holds its keys'
+# entries for every copy, so more shares keep each smaller.
+PLAN_SHARES_PER_WORKER = 2
 # Buckets of pass 3 per file partition: small tasks keep both workers busy to the end.
 BUCKETS_PER_PARTITION = 2
 # Linking tasks per worker (the last task of all links every event: see link.Share).
@@ -203,6 +209,37 @@ def load_worker_pipeline(model: str) -> None:
     worker_pipeline(model)
 
 
+def shuffled_pairs(client: Client, index: ContainmentIndex) -> Iterator[tuple[int, int]]:
+    """The merge plan's candidate pairs (``ContainmentIndex.pairs``) as a shuffle by band key: a
+    task per chunk of copies works out their band keys and splits them into shares (by key), and
+    a task per share indexes its keys of every copy, then finds what their queries meet under
+    them. The client only sends the signatures out and takes the pairs back, in the index's order."""
+    if len(index) < 2:
+        return iter(())
+    shares = PLAN_SHARES_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+    uppers, bands = index.bands.uppers(index.sizes), shared(client, index.bands)
+    keyed: dict[str, list] = {INDEXED: [], QUERIED: []}
+    for first in range(0, len(index), PLAN_CHUNK):
+        numbers = range(first, min(first + PLAN_CHUNK, len(index)))
+        signatures, sizes = index.signatures(numbers), index.sizes[numbers.start:numbers.stop].tolist()
+        for role, chunks in keyed.items():
+            chunks.append(client.submit(band_entries, bands, role, first, signatures, sizes, uppers, shares, pure=False))
+    found = [client.submit(share_pairs, len(index), *([client.submit(operator.getitem, chunk, share, pure=False)
+                                                       for chunk in keyed[role]] for role in (INDEXED, QUERIED)),
+                           pure=False)
+             for share in range(shares)]
+    pairs = np.unique(np.concatenate([future.result() for future in found]))
+    return BandShare(len(index)).pairs(pairs)
+
+
+def share_pairs(count: int, indexed: list, queried: list) -> np.ndarray:
+    """One share's candidate pairs (``merge.BandShare``): its keys of every copy indexed, then queried."""
+    found = BandShare(count)
+    for copies, keys in indexed:
+        found.index(copies, keys)
+    return np.concatenate([np.empty(0, np.int64), *(found.find(copies, keys) for copies, keys in queried)])
+
+
 def bucket_bounds(sized: list[tuple[Place, int]], plan: MergePlan, buckets: int) -> list[Place]:
     """Pass 3's range partitioning, from each copy's place and size: the last place of each
     bucket but the last, so that buckets hold about the same amount of text and follow one
@@ -291,7 +328,7 @@ def run_distributed(
         loading = load_pipelines(client, settings.model)  # when a worker has no pass 2 task: mostly during the plan
         places, sizes = Places(), array("q")
         plan = MergePlan(streamed_sketches(sketched, report, places, sizes), settings.merge_threshold,
-                         copy_reader(files, repeated, settings.max_bytes))
+                         copy_reader(files, repeated, settings.max_bytes), lambda index: shuffled_pairs(client, index))
         bounds = bucket_bounds(zip(places, sizes), plan, math.ceil(len(files) / partition_files) * BUCKETS_PER_PARTITION)
         routed = bucket_files(places, plan, bounds)
         del places, sizes

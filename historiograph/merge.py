@@ -34,6 +34,8 @@ SCHEME = "affine32"
 CONTAINMENT_THRESHOLD = 0.6
 # Partitions by size of the LSH Ensemble.
 NUM_PART = 8
+# Copies keyed at a time when the ensemble's candidates are found.
+PLAN_CHUNK = 1024
 # Seeds the numbers that mix a band's rows into one key (any fixed number).
 ENSEMBLE_MIXING_SEED = 20261126
 # Share of the shorter copy's text that must align paragraph by paragraph to confirm a pair.
@@ -88,13 +90,11 @@ def candidate_pairs(sketches: Iterable[tuple[np.ndarray, int]], threshold: float
     return list(index.pairs())
 
 
-class ContainmentIndex:
-    """datasketch's LSH Ensemble (``MinHashLSHEnsemble``: the same partitions by size, bands and
-    query parameters, so the same candidates), its bands kept as 64-bit keys in ``KeyedRuns``
-    and the copies' signatures in a temporary file: some 3 KB a copy, which spill to disk, where
-    the ensemble's dicts of band bytes took some 70 KB a copy in memory.
-
-    ``add`` every copy first (the partitions need every size), then read ``pairs``."""
+class EnsembleBands:
+    """The band keys of datasketch's LSH Ensemble (``MinHashLSHEnsemble``: the same partitions by
+    size, bands and query parameters, so the same candidates), as 64-bit numbers: a copy's bands
+    in its partition, under which it is indexed, and the bands it queries in every partition. Small
+    (some 75 KB) and the same in every process: what a Dask task needs to key a copy."""
 
     def __init__(self, threshold: float, num_part: int = NUM_PART) -> None:
         reference = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=num_part)
@@ -104,45 +104,22 @@ class ContainmentIndex:
         rng = np.random.default_rng(ENSEMBLE_MIXING_SEED)
         self._multipliers = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._salts = rng.integers(0, 2**63, (num_part, max(self.rows) + 1, NUM_PERM), dtype=np.uint64)
-        self._signatures = RecordFile("sketches")
-        self._sizes = array("i")
 
-    def add(self, hashvalues: np.ndarray, size: int) -> None:
-        self._signatures.append(np.asarray(hashvalues, dtype=np.uint64).tobytes())
-        self._sizes.append(size)
+    def uppers(self, sizes: Iterable[int]) -> list[int]:
+        """Each partition's largest size, as ``MinHashLSHEnsemble.index`` partitions these."""
+        distinct, counts = np.array(sorted(Counter(sizes).most_common())).T
+        return [int(upper) for _, upper in size_partitions(distinct, counts, self.num_part)]
 
-    def pairs(self) -> Iterator[tuple[int, int]]:
-        """(i, j) for every copy j that copy i, as a query, finds; i in order."""
-        if len(self._sizes) < 2:
-            return
-        uppers, part_of = self._partitions()
-        bands = KeyedRuns()
-        for i in self._by_size().tolist():  # as the ensemble inserts
-            values = self._signature(i)
-            bands.insert([key for r in self.rows for key in self._keys(values, part_of[i], r, NUM_PERM // r)], i)
-        bands.compact()
-        for i, size in enumerate(self._sizes):
-            values, keys = self._signature(i), []
-            for part, upper in enumerate(uppers):
-                b, r = self._params(upper, size)
-                keys += self._keys(values, part, r, b)
-            found = np.unique(bands.values_of(keys)).tolist()
-            yield from ((i, j) for j in found if j != i)
+    def indexed(self, values: np.ndarray, size: int, uppers: list[int]) -> list[int]:
+        part = bisect.bisect_left(uppers, size)  # the partition holding its size
+        return [key for r in self.rows for key in self._keys(values, part, r, NUM_PERM // r)]
 
-    def _partitions(self) -> tuple[list[int], array]:
-        """Each partition's largest size, and each copy's partition, as ``MinHashLSHEnsemble.index``."""
-        sizes, counts = np.array(sorted(Counter(self._sizes).most_common())).T
-        uppers = [upper for _, upper in size_partitions(sizes, counts, self.num_part)]
-        part_of, part = array("i", bytes(4 * len(self._sizes))), 0
-        for i in self._by_size().tolist():
-            if self._sizes[i] > uppers[part]:
-                part += 1
-            part_of[i] = part
-        return uppers, part_of
-
-    def _by_size(self) -> np.ndarray:
-        """The copies' numbers by size, equal sizes in order (as ``sorted`` gives them)."""
-        return np.argsort(np.frombuffer(self._sizes, np.int32), kind="stable")
+    def queried(self, values: np.ndarray, size: int, uppers: list[int]) -> list[int]:
+        keys: list[int] = []
+        for part, upper in enumerate(uppers):
+            b, r = self._params(upper, size)
+            keys += self._keys(values, part, r, b)
+        return keys
 
     def _params(self, upper: int, size: int) -> tuple[int, int]:
         at = min(bisect.bisect_left(self.xqs, float(upper) / float(size)), len(self.params) - 1)
@@ -154,8 +131,96 @@ class ContainmentIndex:
         rows = values[: b * r].reshape(b, r)
         return ((rows * self._multipliers[:r]).sum(axis=1, dtype=np.uint64) ^ self._salts[part, r, :b]).tolist()
 
-    def _signature(self, i: int) -> np.ndarray:
-        return np.frombuffer(self._signatures[i], dtype=np.uint64)
+
+class ContainmentIndex:
+    """The ensemble's candidates (``EnsembleBands``), its bands kept in ``KeyedRuns`` and the
+    copies' signatures in a temporary file: some 3 KB a copy, which spill to disk, where the
+    ensemble's dicts of band bytes took some 70 KB a copy in memory.
+
+    ``add`` every copy first (the partitions need every size), then read ``pairs``."""
+
+    def __init__(self, threshold: float, num_part: int = NUM_PART) -> None:
+        self.bands = EnsembleBands(threshold, num_part)
+        self._signatures = RecordFile("sketches")
+        self.sizes = array("i")
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def add(self, hashvalues: np.ndarray, size: int) -> None:
+        self._signatures.append(np.asarray(hashvalues, dtype=np.uint64).tobytes())
+        self.sizes.append(size)
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """(i, j) for every copy j that copy i, as a query, finds; i in order, then j. The copies
+        are keyed a chunk at a time: all of them are indexed before any queries."""
+        if len(self) < 2:
+            return
+        uppers, found = self.bands.uppers(self.sizes), BandShare(len(self))
+        for role in (INDEXED, QUERIED):
+            for first in range(0, len(self), PLAN_CHUNK):
+                numbers = range(first, min(first + PLAN_CHUNK, len(self)))
+                [(copies, keys)] = band_entries(self.bands, role, first, self.signatures(numbers),
+                                                self.sizes[numbers.start:numbers.stop], uppers, 1)
+                if role == INDEXED:
+                    found.index(copies, keys)
+                else:
+                    yield from found.pairs(found.find(copies, keys))
+
+    def signatures(self, numbers: range) -> np.ndarray:
+        """The signatures of these copies, one a row."""
+        return np.frombuffer(b"".join(self._signatures[i] for i in numbers), dtype=np.uint64).reshape(-1, NUM_PERM)
+
+
+INDEXED, QUERIED = "indexed", "queried"
+
+
+def band_entries(bands: EnsembleBands, role: str, first: int, signatures: np.ndarray, sizes: Iterable[int],
+                 uppers: list[int], shares: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The band keys of the copies numbered from ``first`` in one role (``INDEXED`` or
+    ``QUERIED``), for each of ``shares`` shares of the keys (by key modulo ``shares``), as
+    (copies, keys) arrays, a copy's keys together."""
+    keyed = bands.indexed if role == INDEXED else bands.queried
+    each = [np.array(keyed(values, size, uppers), np.uint64) for values, size in zip(signatures, sizes)]
+    keys = np.concatenate([np.empty(0, np.uint64), *each])
+    copies = np.repeat(np.arange(first, first + len(each), dtype=np.int64), [len(its) for its in each])
+    if shares == 1:
+        return [(copies, keys)]
+    share = keys % np.uint64(shares)
+    return [(copies[share == n], keys[share == n]) for n in range(shares)]
+
+
+class BandShare:
+    """The copies indexed under one share of the band keys, and the candidates found under them:
+    every share's together are the ensemble's (a pair found in two shares is found twice). Pairs
+    are numbers, i * count + j for copy i's query finding copy j: sorted, they are in the order
+    of the ensemble's queries."""
+
+    def __init__(self, count: int) -> None:
+        self.count, self._index = count, KeyedRuns()
+
+    def index(self, copies: np.ndarray, keys: np.ndarray) -> None:
+        for copy, its in _by_copy(copies, keys):
+            self._index.insert(its.tolist(), copy)
+
+    def find(self, copies: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """The pairs these copies' queries find: call once every copy is indexed."""
+        self._index.compact()  # once: a compact index stays so
+        found = [np.empty(0, np.int64)]
+        for copy, its in _by_copy(copies, keys):
+            others = np.unique(self._index.values_of(its.tolist()))
+            found.append(copy * np.int64(self.count) + others[others != copy])
+        return np.unique(np.concatenate(found))
+
+    def pairs(self, found: np.ndarray) -> Iterator[tuple[int, int]]:
+        return zip(*(each.tolist() for each in np.divmod(found, self.count)))
+
+
+def _by_copy(copies: np.ndarray, keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(copy, its keys) for each run of one copy's entries."""
+    starts = np.flatnonzero(np.diff(copies, prepend=-1))
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(copies)]):
+        yield int(copies[start]), keys[start:end]
 
 
 def size_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:

@@ -180,13 +180,16 @@ class MergePlan:
     tested first), so the Documents are the same as merging the whole corpus in memory.
     """
 
-    def __init__(self, sketches: Iterable[Sketch], threshold: float, read: Callable[[Place], Cleaned]):
+    def __init__(self, sketches: Iterable[Sketch], threshold: float, read: Callable[[Place], Cleaned],
+                 candidates: Callable[[ContainmentIndex], Iterable[tuple[int, int]]] = ContainmentIndex.pairs):
+        """``candidates``: the index's candidate pairs in its order (on a Dask cluster, found by
+        tasks that each hold a share of the bands)."""
         index, places, kept = ContainmentIndex(threshold), Places(), RecordFile("shingles")
         for each in sketches:
             index.add(each.hashvalues, each.size)
             kept.append(each.shingles.tobytes())
             places.append(each.place)
-        confirmed = confirm_candidates(index.pairs(), len(places), lambda n: np.frombuffer(kept[n], np.uint64),
+        confirmed = confirm_candidates(candidates(index), len(places), lambda n: np.frombuffer(kept[n], np.uint64),
                                        lambda n: read(places[n]), threshold)
         groups = joined_groups(confirmed)
         self.group = {places[i]: n for n, members in enumerate(groups) for i in members}

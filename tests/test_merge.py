@@ -6,8 +6,8 @@ from datasketch.lshensemble_partition import optimal_partitions
 
 from historiograph.clean import clean_source
 from historiograph.keyed_runs import KeyedRuns
-from historiograph.merge import (CONTAINMENT_THRESHOLD, NUM_PERM, SCHEME, SEED, candidate_pairs, merge_copies, minhash,
-                                 size_partitions)
+from historiograph.merge import (CONTAINMENT_THRESHOLD, INDEXED, NUM_PERM, QUERIED, SCHEME, SEED, BandShare,
+                                 EnsembleBands, band_entries, candidate_pairs, merge_copies, minhash, size_partitions)
 from historiograph.read import decode_source
 
 from .corpus import OTHER_ESSAY, PARAGRAPHS, TITLE, cut_copy_with_header, whole_copy_with_residue
@@ -85,3 +85,24 @@ def test_containment_index_proposes_what_datasketch_lsh_ensemble_proposes(monkey
     found = candidate_pairs(sketches)
     assert len(found) == len(set(found)) and set(found) == expected
     assert len(expected) > 3 * len(articles)  # the copies of each article find one another
+    assert found == sorted(found)  # in the order of the queries
+    for shares in (2, 3, 5):  # as the Dask tasks find them, a share of the band keys each
+        assert pairs_by_share(sketches, shares, chunk=50) == found
+
+
+def pairs_by_share(sketches, shares, chunk):
+    bands = EnsembleBands(CONTAINMENT_THRESHOLD)
+    signatures, sizes = np.array([values for values, _ in sketches]), [size for _, size in sketches]
+    uppers, indexes, found = bands.uppers(sizes), [BandShare(len(sketches)) for _ in range(shares)], []
+    for role in (INDEXED, QUERIED):
+        for first in range(0, len(sketches), chunk):
+            entries = band_entries(bands, role, first, signatures[first:first + chunk], sizes[first:first + chunk],
+                                   uppers, shares)
+            for index, (copies, keys) in zip(indexes, entries):
+                if role == INDEXED:
+                    index.index(copies, keys)
+                else:
+                    found.append(index.find(copies, keys))
+    return list(indexes[0].pairs(np.unique(np.concatenate(found))))
+
+
