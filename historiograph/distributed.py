@@ -2,8 +2,11 @@
 
 The same three passes as the single-process run (see stream.py), each a task per partition of
 files: pass 1 counts short lines and saves the sources, pass 2 cleans and sketches the copies,
-and the client works out the merge plan from what pass 2 returns (signatures and shingle keys;
-only the few copies whose shingles are contained are read again, to align their paragraphs).
+and the client works out the merge plan from what pass 2 returns (signatures and shingle keys).
+Its candidate pairs are a shuffle by MinHash band key (``shuffled_pairs``: tasks key chunks of
+copies and split the keys into shares, a task per share indexes and queries its own); the client
+confirms them (only the few copies whose shingles are contained are read again, to align their
+paragraphs).
 Pass 3 is the shuffle by merge key (a group of confirmed copies of one article, or the copy
 itself): the client routes every copy to the bucket of its key (buckets are ranges of the
 single-process run's order, of about equal text), and each bucket task reads the files holding
