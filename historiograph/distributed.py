@@ -226,7 +226,8 @@ def shuffled_pairs(client: Client, index: ContainmentIndex) -> Iterator[tuple[in
         numbers = range(first, min(first + PLAN_CHUNK, len(index)))
         signatures, sizes = index.signatures(numbers), index.sizes[numbers.start:numbers.stop].tolist()
         for role, chunks in keyed.items():
-            chunks.append(client.submit(band_entries, bands, role, first, signatures, sizes, uppers, shares, pure=False))
+            chunks.append(client.submit(band_entries, bands, role, first, signatures, sizes, uppers, shares,
+                                        pure=False))
     found = [client.submit(share_pairs, len(index), *([client.submit(operator.getitem, chunk, share, pure=False)
                                                        for chunk in keyed[role]] for role in (INDEXED, QUERIED)),
                            pure=False)

@@ -247,8 +247,8 @@ def size_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> lis
     def false_positives(lowest: int, upper: int) -> np.ndarray:
         """For each l from ``lowest`` to ``upper``: the copies of sizes l..upper, each weighted
         by the share of the upper size it lacks (exact integers, divided once)."""
-        lacking = size[upper] * (below[upper + 1] - below[lowest:upper + 1]) - (mass[upper + 1] - mass[lowest:upper + 1])
-        return lacking / float(size[upper])
+        copies = below[upper + 1] - below[lowest:upper + 1]
+        return (size[upper] * copies - (mass[upper + 1] - mass[lowest:upper + 1])) / float(size[upper])
 
     best = [(size * below[1:] - mass[1:]) / size.astype(float)]  # best[p - 1][u]: p partitions up to u
     for parts in range(2, num_part):

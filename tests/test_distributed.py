@@ -160,8 +160,8 @@ def test_two_runs_at_once_on_one_cluster_each_link_as_one_process(cluster, corpu
         path.rename(halves[number % 2] / path.name)
     written = {half.name: io.StringIO() for half in halves}
     runs = [threading.Thread(target=run_distributed, args=(
-        [half], Store(f"sqlite:///{tmp_path / half.name}.db"), written[half.name], Settings(), cluster.scheduler_address,
-        None, 1)) for half in halves]
+        [half], Store(f"sqlite:///{tmp_path / half.name}.db"), written[half.name], Settings(),
+        cluster.scheduler_address, None, 1)) for half in halves]
     for each in runs:
         each.start()
     for each in runs:

@@ -16,7 +16,7 @@ from historiograph.link_storage import AttestationShelf
     (16, 4, KeyedRuns.SPILL_ENTRIES), (16, 1, KeyedRuns.SPILL_ENTRIES), (5, 2, KeyedRuns.SPILL_ENTRIES),  # in memory
     (16, 4, 40), (5, 2, 12), (16, 1, 100),  # through runs on disk and their merges, a few entries a chunk
 ])
-def test_keyed_runs_give_every_value_of_a_key_oldest_first_and_of_keys_together_also_compacted(recent_entries, merge_ratio, spill_entries, monkeypatch):
+def test_keyed_runs_give_each_key_its_values_oldest_first_and_keys_their_values_together(recent_entries, merge_ratio, spill_entries, monkeypatch):
     monkeypatch.setattr(KeyedRuns, "RECENT_ENTRIES", recent_entries)
     monkeypatch.setattr(KeyedRuns, "MERGE_RATIO", merge_ratio)
     monkeypatch.setattr(KeyedRuns, "SPILL_ENTRIES", spill_entries)
