@@ -47,7 +47,7 @@ from distributed import Client, LocalCluster, fire_and_forget
 from .clean import LineCounts, RepeatedLines
 from .merge import INDEXED, PLAN_CHUNK, QUERIED, BandShare, ContainmentIndex, band_entries
 from .model import Cleaned
-from .parse import load_pipeline
+from .parse import load_pipeline, require_pipeline
 from .export.jsonl import document_json
 from .link import MATCHES, PLACED, RANK, LinkIndex, Share, signed_attestations, unpack_signatures
 from .pipeline import Progress, Report, Settings, bulk_collection, extract, link_document, write_linked
@@ -309,6 +309,7 @@ def run_distributed(
 ) -> Report:
     """``pipeline.run`` on a cluster: the same database and the same JSONL."""
     settings = settings or Settings()
+    require_pipeline(settings.model)
     report = Report()
     files = list_files(paths, report.errors)
     report.files_read = len(files)
@@ -336,7 +337,7 @@ def run_distributed(
         bounds = bucket_bounds(zip(places, sizes), plan, math.ceil(len(files) / partition_files) * BUCKETS_PER_PARTITION)
         routed = bucket_files(places, plan, bounds)
         del places, sizes
-        client.gather(loading)  # a missing model is reported here, before pass 3
+        client.gather(loading)  # a worker without the model (set up unlike the client) fails here, before pass 3
         # as in pipeline.run, the lines wait on disk for the cluster ids of the finished index
         with tempfile.TemporaryFile("w+", encoding="utf-8") as unlinked, tempfile.TemporaryFile() as placed:
             with linking(store.engine, PLACED) as index:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import deque
 from contextlib import contextmanager, nullcontext
 from itertools import islice
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 from weakref import WeakKeyDictionary
 
 import spacy
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -42,11 +44,23 @@ def load_pipeline(model: str = DEFAULT_MODEL, extractors: Iterable[str] = PIPELI
     try:
         nlp = spacy.load(model)
     except OSError as error:
-        raise ModelNotFound(f"spaCy pipeline {model!r} is not installed ({error})") from None
+        raise ModelNotFound(not_installed(model, error)) from None
     for name in extractors:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
     return nlp
+
+
+def require_pipeline(model: str) -> None:
+    """Raises ModelNotFound where ``spacy.load`` would not find the pipeline, without loading it:
+    a run checks first, so that a wrong name fails before the corpus is read (and on a cluster
+    once, not on every worker)."""
+    if not (model.startswith("blank:") or spacy.util.is_package(model) or Path(model).exists()):
+        raise ModelNotFound(not_installed(model, Errors.E050.format(name=model)))
+
+
+def not_installed(model: str, error: object) -> str:
+    return f"spaCy pipeline {model!r} is not installed ({error})"
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:

@@ -18,7 +18,7 @@ from .clean import CleanError, clean_source, repeated_lines
 from .export.jsonl import document_json, with_cluster_ids
 from .merge import CONTAINMENT_THRESHOLD, merge_copies
 from .model import Cleaned, Document, Source
-from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents
+from .parse import BATCH_SIZE, DEFAULT_MODEL, annotate, load_pipeline, parse_documents, require_pipeline
 from .read import MAX_BYTES, ReadError, corpus_files, read_path
 from .store import Store
 from .link import LinkIndex, signed_attestations
@@ -148,6 +148,7 @@ def run(
 ) -> Report:
     """The main job: every document of the corpus stored and written as JSONL, streamed (see stream.py)."""
     settings = settings or Settings()
+    require_pipeline(settings.model)
     report = Report()
     documents = corpus_documents(paths, settings, report, store.save_sources)
     seen: set[str] = set()

@@ -101,9 +101,12 @@ def test_bad_date_and_bad_database_are_one_line_errors(corpus, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_model_is_a_clear_error(corpus, tmp_path):
-    result = invoke("run", corpus, "--out", tmp_path / "o", "--model", "xx_no_such_pipeline")
-    assert result.exit_code == 1 and "not installed" in result.stderr
+@pytest.mark.parametrize("dask", [[], ["--dask"]], ids=["one process", "dask"])
+def test_unknown_model_is_a_clear_error_before_the_corpus_is_read(corpus, tmp_path, dask):
+    result = invoke("run", corpus, "--out", tmp_path / "o", "--model", "xx_no_such_pipeline", *dask)
+    assert result.exit_code == 1 and "'xx_no_such_pipeline' is not installed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert table_count(tmp_path / "o" / "historiograph.db", "sources") == 0
 
 
 def test_a_line_quoted_in_two_documents_shares_a_cluster_in_the_jsonl(tmp_path):
