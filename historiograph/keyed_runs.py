@@ -84,17 +84,31 @@ class KeyedRuns:
                 found[i].extend(reversed(newest_first))
         return found
 
-    def values_of(self, keys: list[int]) -> np.ndarray:
-        """Every value entered under any of these keys, in no order (one under two keys twice):
-        ``each`` for a lookup that only wants the set, without a list per key."""
-        query = np.fromiter(keys, np.uint64, len(keys))
-        found = [run.values_of(query) for run in self._runs]
-        recent = []
-        for entry in map(self._latest.get, keys):
+    def extend(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Enter each value under the key beside it, as ``insert`` would one value at a time in
+        this order (a key given twice with one value is entered once): an index built in bulk
+        skips the recent lists."""
+        if self._recent_keys:
+            self._flush()
+        run = MemoryRun.sorted(np.asarray(keys, np.uint64), np.asarray(values, np.int32))
+        # equal entries are side by side once sorted (a stable sort of the keys keeps values in order)
+        kept = np.ones(len(run), bool)
+        kept[1:] = (run.keys[1:] != run.keys[:-1]) | (run.numbers[1:] != run.numbers[:-1])
+        if len(run):
+            self._append(MemoryRun(run.keys[kept], run.numbers[kept]))
+
+    def entries(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in the query, value) of every entry under a query key, as two arrays in no
+        order: ``each`` for lookups of many keys at once, without a list per key."""
+        found = [run.entries(query) for run in self._runs]
+        recent_at, recent = [], []
+        for at, entry in enumerate(map(self._latest.get, query.tolist() if self._latest else ())):
             while entry is not None and entry >= 0:
+                recent_at.append(at)
                 recent.append(self._recent_values[entry])
                 entry = self._earlier[entry]
-        return np.concatenate([*found, np.array(recent, np.int32)])
+        return (np.concatenate([np.empty(0, np.int64), *(at for at, _ in found), np.array(recent_at, np.int64)]),
+                np.concatenate([np.empty(0, np.int32), *(values for _, values in found), np.array(recent, np.int32)]))
 
     def compact(self) -> None:
         """All entries in one run, for an index that is done growing and will be searched many
@@ -114,6 +128,11 @@ class KeyedRuns:
         run = MemoryRun.sorted(np.array(self._recent_keys, dtype=np.uint64), np.array(self._recent_values, dtype=np.int32))
         for recent in (self._recent_keys, self._recent_values, self._earlier, self._latest):
             recent.clear()
+        self._append(run)
+
+    def _append(self, run: MemoryRun) -> None:
+        """A run of newer entries than any held, merged with the last runs while they are not
+        much bigger, and kept on disk once it is big."""
         while self._runs and len(self._runs[-1]) <= self.MERGE_RATIO * len(run):
             run = self._merged(self._runs.pop(), run)
         if isinstance(run, MemoryRun) and len(run) >= self.SPILL_ENTRIES:
@@ -165,14 +184,15 @@ class MemoryRun:
             for i, start, end in zip(hit.tolist(), left[hit].tolist(), right):
                 yield i, self.numbers[start:end]
 
-    def values_of(self, query: np.ndarray) -> np.ndarray:
-        query = np.sort(query)  # sorted, each search starts where the one before ended
-        left = self.keys.searchsorted(query)
-        found = self.keys[np.minimum(left, len(self.keys) - 1)] == query
-        left, counts = left[found], self.keys.searchsorted(query[found], "right") - left[found]
+    def entries(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = query.argsort(kind="stable")  # sorted, each search starts where the one before ended
+        sorted_query = query[order]
+        left = self.keys.searchsorted(sorted_query)
+        found = self.keys[np.minimum(left, len(self.keys) - 1)] == sorted_query
+        left, counts = left[found], self.keys.searchsorted(sorted_query[found], "right") - left[found]
         # the found keys' ranges of entries, laid end to end
         offsets = np.repeat(left - (np.cumsum(counts) - counts), counts)
-        return self.numbers[offsets + np.arange(len(offsets))]
+        return np.repeat(order[found], counts), self.numbers[offsets + np.arange(len(offsets))]
 
     def chunks(self, size: int = 1 << 20) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for start in range(0, len(self), size):
@@ -216,8 +236,10 @@ class SpilledRun:
                 if right > left:
                     yield i, self._read(self._numbers, np.int32, start + left, start + right)
 
-    def values_of(self, query: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.empty(0, np.int32), *(numbers for _, numbers in self.hits(query))])
+    def entries(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hits = list(self.hits(query))
+        return (np.repeat(np.array([at for at, _ in hits], np.int64), [len(numbers) for _, numbers in hits]),
+                np.concatenate([np.empty(0, np.int32), *(numbers for _, numbers in hits)]))
 
     def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for start in range(0, self._size, self.CHUNK):

@@ -200,27 +200,17 @@ class BandShare:
         self.count, self._index = count, KeyedRuns()
 
     def index(self, copies: np.ndarray, keys: np.ndarray) -> None:
-        for copy, its in _by_copy(copies, keys):
-            self._index.insert(its.tolist(), copy)
+        self._index.extend(keys, copies)
 
     def find(self, copies: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """The pairs these copies' queries find: call once every copy is indexed."""
         self._index.compact()  # once: a compact index stays so
-        found = [np.empty(0, np.int64)]
-        for copy, its in _by_copy(copies, keys):
-            others = np.unique(self._index.values_of(its.tolist()))
-            found.append(copy * np.int64(self.count) + others[others != copy])
-        return np.unique(np.concatenate(found))
+        at, others = self._index.entries(keys)
+        queries = copies[at]
+        return np.unique((queries * np.int64(self.count) + others)[queries != others])
 
     def pairs(self, found: np.ndarray) -> Iterator[tuple[int, int]]:
         return zip(*(each.tolist() for each in np.divmod(found, self.count)))
-
-
-def _by_copy(copies: np.ndarray, keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """(copy, its keys) for each run of one copy's entries."""
-    starts = np.flatnonzero(np.diff(copies, prepend=-1))
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(copies)]):
-        yield int(copies[start]), keys[start:end]
 
 
 def size_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:

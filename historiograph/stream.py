@@ -241,11 +241,13 @@ def confirm_candidates(pairs: Iterable[tuple[int, int]], count: int, shingles_of
                 kept.popitem(last=False)
         return kept[n]
 
-    confirmed = []
+    confirmed, queried, keys_a = [], -1, np.empty(0, np.uint64)
     for a, b in pairs:
         if forest.joined(a, b):
             continue
-        keys_a, keys_b = shingles_of(a), shingles_of(b)
+        if a != queried:  # a query's candidates come together: its keys are read once
+            queried, keys_a = a, shingles_of(a)
+        keys_b = shingles_of(b)
         shared = len(np.intersect1d(keys_a, keys_b, assume_unique=True))
         if contained(shared, len(keys_a), len(keys_b), threshold) and aligned(copy_of(a), copy_of(b), len(keys_a) <= len(keys_b)):
             forest.union(a, b)

@@ -4,6 +4,7 @@ import gc
 import random
 import tracemalloc
 
+import numpy as np
 import pytest
 
 from historiograph.link import QUOTATION, Attestation, LinkIndex, normalise
@@ -24,22 +25,35 @@ def test_keyed_runs_give_each_key_its_values_oldest_first_and_keys_their_values_
     monkeypatch.setattr(SpilledRun, "CHUNK", 7)
     rng = random.Random(5)
     keys = [rng.getrandbits(64) for _ in range(40)]  # few keys: many values each, across runs
-    runs, expected = KeyedRuns(), {}
+    runs, in_bulk, expected = KeyedRuns(), KeyedRuns(), {}
     for value in range(600):
         chosen = rng.choices(keys, k=rng.randint(1, 6))  # a key twice in one insert is entered once
         runs.insert(chosen, value)
+        if value % 50 == 0:  # the same entries, some in bulk: in their order, among the others
+            in_bulk.extend(np.array(chosen, np.uint64), np.full(len(chosen), value))
+        else:
+            in_bulk.insert(chosen, value)
         for key in dict.fromkeys(chosen):
             expected.setdefault(key, []).append(value)
         if value % 97 == 0:
             probe = rng.sample(keys, 10) + [rng.getrandbits(64)]
             assert runs.each(probe) == [expected.get(key, []) for key in probe]
-            assert sorted(runs.values_of(probe).tolist()) == sorted(v for key in probe for v in expected.get(key, []))
-    assert runs.each(keys) == [expected.get(key, []) for key in keys]
-    assert sorted(runs.values_of(keys).tolist()) == sorted(v for key in keys for v in expected.get(key, []))
-    assert runs.each([]) == [] and runs.values_of([]).tolist() == []
+            assert entries(runs, probe) == entries(in_bulk, probe) == expected_entries(expected, probe)
+    assert runs.each(keys) == in_bulk.each(keys) == [expected.get(key, []) for key in keys]
+    assert entries(runs, keys) == expected_entries(expected, keys)
+    assert runs.each([]) == [] and entries(runs, []) == []
     assert spill_entries > 1000 or any(isinstance(run, SpilledRun) for run in runs._runs)
     runs.compact()
     assert len(runs._runs) == 1 and runs.each(keys) == [expected.get(key, []) for key in keys]
+
+
+def entries(runs, keys):
+    at, values = runs.entries(np.array(keys, np.uint64))
+    return sorted(zip(at.tolist(), values.tolist()))
+
+
+def expected_entries(expected, keys):
+    return sorted((at, value) for at, key in enumerate(keys) for value in expected.get(key, []))
 
 
 def test_shelf_reads_back_every_record_from_the_file_and_the_buffer(monkeypatch):
