@@ -214,7 +214,7 @@ class SpilledRun:
         self._numbers = tempfile.TemporaryFile(prefix="historiograph-numbers-")
         fences, self._size = [], 0
         for keys, numbers in chunks:
-            fences.append(keys[(-self._size) % self.FENCE :: self.FENCE])
+            fences.append(keys[(-self._size) % self.FENCE :: self.FENCE].copy())  # a view would keep the chunk
             self._keys.write(np.ascontiguousarray(keys, dtype=np.uint64).tobytes())
             self._numbers.write(np.ascontiguousarray(numbers, dtype=np.int32).tobytes())
             self._size += len(keys)
